@@ -1,0 +1,76 @@
+"""The one NinjaAPI: mounts each app's router and turns every error into the same JSON body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from leora.crm.api import router as crm_router
+from leora.errors import DomainError
+from leora.tenancy.auth import API_AUTH
+
+api = NinjaAPI(
+    title="Leora API",
+    version="1",
+    description="Multi-tenant sales CRM for beverage distributors. Authenticate with "
+    "`Authorization: Bearer <token>` (create one with `leora create_api_token --email E`).",
+    auth=API_AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+# Where pydantic reports a location, these leading parts say where the value came from, not which field.
+_LOCATION_PREFIXES = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _LOCATION_PREFIXES:
+        source = parts.pop(0)
+        # A body is one named parameter (``payload``); the field is what follows it.
+        if source == "body" and len(parts) > 1:
+            parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+def _error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "errors": errors or []}
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))} for e in exc.errors
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "Invalid input"
+    return api.create_response(request, _error_body(detail, errors), status=422)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return api.create_response(request, _error_body(exc.detail, errors), status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, _error_body("Not found"), status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, _error_body("Authentication required: send Authorization: Bearer <token>"), status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, _error_body(str(exc)), status=exc.status_code)
+
+
+api.add_router("/", crm_router)

@@ -1,0 +1,97 @@
+"""Writes of customers. Every change is atomic and writes an audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from leora.crm.models import Customer
+from leora.crm.services.common import assignable_rep, changed_fields, require_role, snapshot
+from leora.errors import Conflict, FieldError
+from leora.tenancy.actors import Actor
+from leora.tenancy.models import Role
+from leora.tenancy.services import audit_record
+
+AUDITED_FIELDS = [
+    "name", "account_number", "account_type", "status", "assigned_rep", "territory", "street", "city",
+    "region", "postal_code", "country", "phone", "email", "licence_number", "licence_type", "notes",
+]  # fmt: skip
+
+
+def _next_account_number(actor: Actor) -> str:
+    count = Customer.objects.for_tenant(actor.tenant).count()
+    while True:
+        count += 1
+        candidate = f"C{count:06d}"
+        if not Customer.objects.for_tenant(actor.tenant).filter(account_number=candidate).exists():
+            return candidate
+
+
+def _duplicate_number(number: str) -> Conflict:
+    message = f"account number {number!r} is already used in this tenant"
+    return Conflict(message, [FieldError("account_number", message)])
+
+
+@transaction.atomic
+def customer_create(*, actor: Actor, assigned_rep_id: int | None = None, **fields: Any) -> Customer:
+    """Create a customer. A rep's new accounts are assigned to themselves unless they name someone."""
+    if assigned_rep_id is None and actor.is_rep:
+        assigned_rep_id = actor.user.pk
+    rep = assignable_rep(actor=actor, user_id=assigned_rep_id)
+    if not fields.get("account_number"):
+        fields["account_number"] = _next_account_number(actor)
+    elif Customer.objects.for_tenant(actor.tenant).filter(account_number=fields["account_number"]).exists():
+        raise _duplicate_number(fields["account_number"])
+    customer = Customer(tenant=actor.tenant, assigned_rep=rep, **fields)
+    customer.save(force_insert=True)
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="customer.create", obj=customer,
+        after=snapshot(customer, AUDITED_FIELDS),
+    )  # fmt: skip
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: Actor, customer: Customer, changes: dict[str, Any]) -> Customer:
+    """Apply ``changes`` to a customer the actor can see; an edit that changes nothing writes nothing."""
+    if "assigned_rep_id" in changes:
+        rep = assignable_rep(actor=actor, user_id=changes.pop("assigned_rep_id"))
+        changes["assigned_rep"] = rep
+    number = changes.get("account_number")
+    if number and number != customer.account_number:
+        taken = (
+            Customer.objects.for_tenant(actor.tenant).filter(account_number=number).exclude(pk=customer.pk)
+        )
+        if taken.exists():
+            raise _duplicate_number(number)
+    diff = changed_fields(customer, changes)
+    if not diff:
+        return customer
+    before = snapshot(customer, AUDITED_FIELDS)
+    for name, value in diff.items():
+        setattr(customer, name, value)
+    customer.updated_at = timezone.now()
+    customer.save()
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="customer.update", obj=customer,
+        before=before, after=snapshot(customer, AUDITED_FIELDS),
+    )  # fmt: skip
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, actor: Actor, customer: Customer) -> None:
+    """Delete a customer with no orders or invoices (admins only); otherwise close it instead."""
+    require_role(actor, Role.ADMIN)
+    before = snapshot(customer, AUDITED_FIELDS)
+    customer_id = customer.pk
+    try:
+        with transaction.atomic():
+            customer.delete()
+    except (ProtectedError, IntegrityError):
+        raise Conflict("this customer has orders or invoices; set its status to closed instead") from None
+    customer.pk = customer_id
+    audit_record(tenant=actor.tenant, actor=actor.user, action="customer.delete", obj=customer, before=before)

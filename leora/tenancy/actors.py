@@ -1,0 +1,65 @@
+"""Who is acting: a user in one tenant with one role, and what that role lets them see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from leora.tenancy.models import Membership, Role, Tenant, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user of a request or job, bound to one tenant.
+
+    ``team_user_ids`` is the set of users whose accounts this actor sees: themselves, plus their
+    reps for a manager. Admins see the whole tenant, so for them it is unused.
+    """
+
+    tenant: Tenant
+    user: User
+    role: str
+    team_user_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def is_rep(self) -> bool:
+        return self.role == Role.SALES_REP
+
+    @property
+    def sees_whole_tenant(self) -> bool:
+        return self.is_admin
+
+    def can_see_user(self, user_id: int | None) -> bool:
+        return self.is_admin or (user_id is not None and user_id in self.team_user_ids)
+
+
+def actor_for(membership: Membership) -> Actor:
+    """Build the Actor of ``membership``, loading a manager's team once."""
+    team = {membership.user_id}
+    if membership.role == Role.MANAGER:
+        team.update(
+            Membership.objects.filter(
+                tenant_id=membership.tenant_id, manager_id=membership.user_id
+            ).values_list("user_id", flat=True)
+        )
+    return Actor(
+        tenant=membership.tenant,
+        user=membership.user,
+        role=membership.role,
+        team_user_ids=frozenset(team),
+    )
+
+
+def membership_for(user: User, tenant_id: int | None = None) -> Membership | None:
+    """Return the user's membership in ``tenant_id``, or their first one when none is named."""
+    memberships = Membership.objects.select_related("tenant", "user").filter(user=user).order_by("id")
+    if tenant_id is not None:
+        memberships = memberships.filter(tenant_id=tenant_id)
+    return memberships.first()
