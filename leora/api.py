@@ -11,6 +11,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from leora.crm.api import router as crm_router
 from leora.errors import DomainError
+from leora.jobs.api import router as jobs_router
+from leora.metrics.api import router as metrics_router
 from leora.tenancy.auth import API_AUTH
 
 api = NinjaAPI(
@@ -74,3 +76,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/", crm_router)
+api.add_router("/metrics", metrics_router, tags=["metrics"])
+api.add_router("/jobs", jobs_router, tags=["jobs"])

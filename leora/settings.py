@@ -1,5 +1,6 @@
 """Leora's one settings module, configured from the environment (see docs/operations.md)."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "leora.crm",
     "leora.web",
     "leora.demo",
+    "leora.metrics",
+    "leora.jobs",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +96,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 20),
     }
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test_leora.sqlite3")}
+    # A file (not :memory:) so tests can start worker processes against the same database; one file per
+    # test process so parallel runs on one machine never share it.
+    _db["TEST"] = {"NAME": env_str("LEORA_TEST_SQLITE", str(VAR_DIR / f"test_leora_{os.getpid()}.sqlite3"))}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

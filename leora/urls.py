@@ -4,5 +4,7 @@ from leora.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("metrics/", include("leora.metrics.urls")),
+    path("jobs/", include("leora.jobs.urls")),
     path("", include("leora.web.urls")),
 ]

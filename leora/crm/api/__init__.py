@@ -2,7 +2,15 @@
 
 from ninja import Router
 
-from leora.crm.api import customers
+from leora.crm.api import activities, contacts, customers, events, invoices, orders, products, quotas, tasks
 
 router = Router()
 router.add_router("/customers", customers.router, tags=["customers"])
+router.add_router("/contacts", contacts.router, tags=["contacts"])
+router.add_router("/products", products.router, tags=["products"])
+router.add_router("/orders", orders.router, tags=["orders"])
+router.add_router("/invoices", invoices.router, tags=["invoices"])
+router.add_router("/activities", activities.router, tags=["activities"])
+router.add_router("/tasks", tasks.router, tags=["tasks"])
+router.add_router("/events", events.router, tags=["events"])
+router.add_router("/quotas", quotas.router, tags=["quotas"])
