@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leora.demo",
     "leora.metrics",
     "leora.jobs",
+    "leora.notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Pages of the CRM: each view module brings its own url patterns."""
+
+from leora.crm.views import calendar, customers, tasks
+
+urlpatterns = [*customers.urlpatterns, *tasks.urlpatterns, *calendar.urlpatterns]
