@@ -122,7 +122,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end packages come from npm (package.json); Django serves them straight out of node_modules.
 _NODE = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
+STATICFILES_DIRS: list[str | Path | tuple[str, Path]] = [BASE_DIR / "leora" / "static"]
+STATICFILES_DIRS += [
     (prefix, _NODE / path)
     for prefix, path in [
         ("vendor/htmx", "htmx.org/dist"),
