@@ -22,3 +22,24 @@ def patch_changes(payload: Schema, nullable: set[str] = frozenset()) -> dict[str
             f"{', '.join(nulls)} cannot be null", [FieldError(name, "cannot be null") for name in nulls]
         )
     return changes
+
+
+class CustomerRef(Schema):
+    """The customer a row hangs off, as shown inside that row."""
+
+    id: int
+    name: str
+    account_number: str
+
+
+def not_blank(value: str) -> str:
+    """Strip ``value``; a blank one is a validation error."""
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def not_blank_or_none(value: str | None) -> str | None:
+    """``not_blank`` for PATCH fields, where None means "not sent" and is checked elsewhere."""
+    return None if value is None else not_blank(value)

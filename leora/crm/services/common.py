@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
-from leora.errors import Forbidden, InvalidInput
+from leora.crm.models import Customer
+from leora.crm.visibility import visible_customers
+from leora.errors import Conflict, FieldError, Forbidden, InvalidInput
 from leora.tenancy.actors import Actor
-from leora.tenancy.models import Membership, Role, User
+from leora.tenancy.models import Membership, Role, Tenant, User
 
 
 def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
@@ -46,3 +50,38 @@ def assignable_rep(*, actor: Actor, user_id: int | None, field: str = "assigned_
 def require_role(actor: Actor, *roles: Role) -> None:
     if actor.role not in roles:
         raise Forbidden(f"this needs the {' or '.join(r.label.lower() for r in roles)} role")
+
+
+def tenant_today(tenant: Tenant) -> date:
+    """Return today's date in ``tenant``'s timezone: due dates and weeks follow the tenant's clock."""
+    return timezone.localtime(timezone.now(), tenant.tzinfo).date()
+
+
+def visible_customer(*, actor: Actor, customer_id: int, field: str = "customer_id") -> Customer:
+    """Return a customer the actor may see, or a 422 on ``field`` (never revealing hidden rows)."""
+    customer = visible_customers(actor).filter(pk=customer_id).first()
+    if customer is None:
+        raise InvalidInput.on(field, f"no customer with id {customer_id} that you can see")
+    return customer
+
+
+def check_range(low: Any, high: Any, *, low_field: str, high_field: str) -> None:
+    """Raise a 422 on ``low_field`` when both bounds are given and ``low`` comes after ``high``."""
+    if low is not None and high is not None and low > high:
+        raise InvalidInput.on(low_field, f"must be on or before {high_field}")
+
+
+def next_free_number(queryset: QuerySet[Any], field: str, prefix: str) -> str:
+    """Return the first ``<prefix><n:06d>`` not yet used in ``queryset`` (already tenant-scoped)."""
+    count = queryset.count()
+    while True:
+        count += 1
+        candidate = f"{prefix}{count:06d}"
+        if not queryset.filter(**{field: candidate}).exists():
+            return candidate
+
+
+def duplicate_number(field: str, number: str, what: str) -> Conflict:
+    """The 409 for a number already used in this tenant, naming ``field``."""
+    message = f"{what} {number!r} is already used in this tenant"
+    return Conflict(message, [FieldError(field, message)])

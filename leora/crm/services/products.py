@@ -1,0 +1,74 @@
+"""Writes of the product catalogue: admins only. Every change is atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from leora.crm.models import Product
+from leora.crm.services.common import changed_fields, duplicate_number, require_role, snapshot
+from leora.errors import Conflict
+from leora.tenancy.actors import Actor
+from leora.tenancy.models import Role
+from leora.tenancy.services import audit_record
+
+AUDITED_FIELDS = ["sku", "name", "brand", "category", "unit_price", "active"]
+
+
+def _check_sku_free(actor: Actor, sku: str, product: Product | None = None) -> None:
+    taken = Product.objects.for_tenant(actor.tenant).filter(sku=sku)
+    if product is not None:
+        taken = taken.exclude(pk=product.pk)
+    if taken.exists():
+        raise duplicate_number("sku", sku, "SKU")
+
+
+@transaction.atomic
+def product_create(*, actor: Actor, **fields: Any) -> Product:
+    """Create a product (admins only); a SKU already used in the tenant is a 409."""
+    require_role(actor, Role.ADMIN)
+    _check_sku_free(actor, fields["sku"])
+    product = Product(tenant=actor.tenant, **fields)
+    product.save(force_insert=True)
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="product.create", obj=product,
+        after=snapshot(product, AUDITED_FIELDS),
+    )  # fmt: skip
+    return product
+
+
+@transaction.atomic
+def product_update(*, actor: Actor, product: Product, changes: dict[str, Any]) -> Product:
+    """Apply ``changes`` to a product (admins only); prices on existing order lines do not move."""
+    require_role(actor, Role.ADMIN)
+    if changes.get("sku"):
+        _check_sku_free(actor, changes["sku"], product)
+    diff = changed_fields(product, changes)
+    if not diff:
+        return product
+    before = snapshot(product, AUDITED_FIELDS)
+    for name, value in diff.items():
+        setattr(product, name, value)
+    product.save()
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="product.update", obj=product,
+        before=before, after=snapshot(product, AUDITED_FIELDS),
+    )  # fmt: skip
+    return product
+
+
+@transaction.atomic
+def product_delete(*, actor: Actor, product: Product) -> None:
+    """Delete a product never ordered (admins only); an ordered one is a 409: deactivate it instead."""
+    require_role(actor, Role.ADMIN)
+    before = snapshot(product, AUDITED_FIELDS)
+    product_id = product.pk
+    try:
+        with transaction.atomic():
+            product.delete()
+    except (ProtectedError, IntegrityError):
+        raise Conflict("this product is on orders; set active to false instead") from None
+    product.pk = product_id
+    audit_record(tenant=actor.tenant, actor=actor.user, action="product.delete", obj=product, before=before)
