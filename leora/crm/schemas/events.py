@@ -1,0 +1,61 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from leora.crm.schemas.common import UserRef
+from leora.crm.schemas.tasks import CustomerRef
+from leora.pagination import ListParams
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    user: UserRef
+    customer: CustomerRef | None
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    notes: str
+    created_at: datetime
+
+
+class EventIn(Schema):
+    title: str = Field(..., max_length=200)
+    user_id: int | None = Field(None, description="whose calendar; defaults to the creating user")
+    customer_id: int | None = None
+    starts_at: datetime = Field(..., description="without an offset it is read in the tenant's time zone")
+    ends_at: datetime = Field(..., description="at or after starts_at")
+    location: str = Field("", max_length=200)
+    notes: str = ""
+
+    _title_not_blank = field_validator("title")(_not_blank)
+
+
+class EventPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    user_id: int | None = None
+    customer_id: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str | None = Field(None, max_length=200)
+    notes: str | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str | None) -> str | None:
+        return None if value is None else _not_blank(value)
+
+
+class EventFilters(ListParams):
+    user_id: int | None = None
+    customer_id: int | None = None
+    starts_from: datetime | None = Field(None, description="starting at or after this moment")
+    starts_to: datetime | None = Field(None, description="starting before this moment")

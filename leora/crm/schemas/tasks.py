@@ -1,0 +1,82 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from leora.crm.models import TaskPriority, TaskStatus
+from leora.crm.schemas.common import UserRef
+from leora.pagination import ListParams
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    description: str
+    customer: CustomerRef | None
+    assigned_to: UserRef
+    assigned_by: UserRef | None
+    due_date: date | None
+    priority: TaskPriority
+    status: TaskStatus
+    is_overdue: bool = Field(False, description="open or in progress with a due date before today")
+    completed_at: datetime | None
+    created_at: datetime
+
+
+class TaskIn(Schema):
+    title: str = Field(..., max_length=200)
+    description: str = ""
+    customer_id: int | None = None
+    assigned_to_id: int | None = Field(None, description="defaults to the creating user")
+    due_date: date | None = None
+    priority: TaskPriority = TaskPriority.NORMAL
+    status: TaskStatus = Field(
+        TaskStatus.OPEN, description="open or in_progress; complete a task with /complete"
+    )
+
+    _title_not_blank = field_validator("title")(_not_blank)
+
+    @field_validator("status")
+    @classmethod
+    def _status_not_closed(cls, value: TaskStatus) -> TaskStatus:
+        if value not in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS):
+            raise ValueError("a new task is open or in_progress")
+        return value
+
+
+class TaskPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    description: str | None = None
+    customer_id: int | None = None
+    assigned_to_id: int | None = None
+    due_date: date | None = None
+    priority: TaskPriority | None = None
+    status: TaskStatus | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str | None) -> str | None:
+        return None if value is None else _not_blank(value)
+
+
+class TaskFilters(ListParams):
+    assigned_to_id: int | None = None
+    status: TaskStatus | None = None
+    priority: TaskPriority | None = None
+    customer_id: int | None = None
+    due_from: date | None = Field(None, description="due on or after this date")
+    due_to: date | None = Field(None, description="due on or before this date")
+    overdue: bool | None = Field(None, description="true: only overdue tasks; false: only tasks not overdue")
+    mine: bool | None = Field(None, description="true: only tasks assigned to the caller")
