@@ -1,0 +1,72 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from leora.crm.models import Invoice
+from leora.crm.schemas.common import CustomerRef, not_blank_or_none
+from leora.crm.selectors.invoices import aging_bucket, days_past_due, invoice_state
+from leora.crm.services.common import tenant_today
+from leora.pagination import ListParams
+
+
+class InvoiceOut(Schema):
+    id: int
+    invoice_number: str
+    customer: CustomerRef
+    order_id: int | None
+    amount: Decimal
+    paid_amount: Decimal
+    balance: Decimal = Field(..., description="amount minus payments")
+    issued_on: date
+    due_on: date
+    days_past_due: int = Field(..., description="0 unless a balance is left after the due date")
+    aging_bucket: Literal["current", "1-30", "31-60", "61-90", "90+"]
+    state: Literal["paid", "open", "overdue"]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_days_past_due(obj: Invoice) -> int:
+        return days_past_due(obj, tenant_today(obj.tenant))
+
+    @staticmethod
+    def resolve_aging_bucket(obj: Invoice) -> str:
+        return aging_bucket(days_past_due(obj, tenant_today(obj.tenant)))
+
+    @staticmethod
+    def resolve_state(obj: Invoice) -> str:
+        return invoice_state(obj, tenant_today(obj.tenant))
+
+
+class InvoiceIn(Schema):
+    customer_id: int
+    order_id: int | None = Field(None, description="the order billed; must belong to the customer")
+    invoice_number: str | None = Field(None, max_length=40, description="generated (INV-000001) when omitted")
+    amount: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="defaults to the order's total"
+    )
+    issued_on: date | None = Field(None, description="defaults to today in the tenant's timezone")
+    due_on: date | None = Field(None, description="defaults to 30 days after issued_on")
+
+    _number_not_blank = field_validator("invoice_number")(not_blank_or_none)
+
+
+class InvoicePatch(Schema):
+    invoice_number: str | None = Field(None, min_length=1, max_length=40)
+    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    issued_on: date | None = None
+    due_on: date | None = None
+
+
+class PaymentIn(Schema):
+    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+
+
+class InvoiceFilters(ListParams):
+    customer_id: int | None = None
+    overdue: bool | None = Field(None, description="true: a balance is left after the due date")
+    open: bool | None = Field(None, description="true: a balance is left")
+    due_from: date | None = None
+    due_to: date | None = None

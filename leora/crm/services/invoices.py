@@ -1,0 +1,158 @@
+"""Writes of invoices and payments: admins and managers only. Every change is atomic and audited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from leora.crm.models import Customer, Invoice, Order, OrderStatus
+from leora.crm.services.common import (
+    changed_fields,
+    duplicate_number,
+    next_free_number,
+    require_role,
+    snapshot,
+    tenant_today,
+    visible_customer,
+)
+from leora.errors import Conflict, InvalidInput
+from leora.tenancy.actors import Actor
+from leora.tenancy.models import Role
+from leora.tenancy.services import audit_record
+
+AUDITED_FIELDS = ["customer", "order", "invoice_number", "amount", "paid_amount", "issued_on", "due_on"]
+PAYMENT_TERMS = timedelta(days=30)
+NUMBER_ATTEMPTS = 5
+
+
+def _billed_order(actor: Actor, customer: Customer, order_id: int) -> Order:
+    order = Order.objects.for_tenant(actor.tenant).filter(pk=order_id, customer=customer).first()
+    if order is None:
+        raise InvalidInput.on("order_id", f"no order with id {order_id} for this customer")
+    if order.status == OrderStatus.CANCELLED:
+        raise InvalidInput.on("order_id", "a cancelled order cannot be invoiced")
+    return order
+
+
+def _check_dates(issued_on: date, due_on: date) -> None:
+    if due_on < issued_on:
+        raise InvalidInput.on("due_on", "must be on or after issued_on")
+
+
+def _insert_with_number(actor: Actor, invoice: Invoice, generated: bool) -> None:
+    """Insert ``invoice``; a generated number that lost a race to a concurrent insert is redrawn."""
+    numbers = Invoice.objects.for_tenant(actor.tenant)
+    for _ in range(NUMBER_ATTEMPTS):
+        if generated:
+            invoice.invoice_number = next_free_number(numbers, "invoice_number", "INV-")
+        try:
+            with transaction.atomic():
+                invoice.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not generated:
+                raise duplicate_number("invoice_number", invoice.invoice_number, "invoice number") from None
+    raise Conflict("could not allocate an invoice number; try again")
+
+
+@transaction.atomic
+def invoice_create(
+    *,
+    actor: Actor,
+    customer_id: int,
+    order_id: int | None = None,
+    invoice_number: str | None = None,
+    amount: Decimal | None = None,
+    issued_on: date | None = None,
+    due_on: date | None = None,
+) -> Invoice:
+    """Bill a visible customer (admins and managers); the amount defaults to the billed order's total."""
+    require_role(actor, Role.ADMIN, Role.MANAGER)
+    customer = visible_customer(actor=actor, customer_id=customer_id)
+    order = None if order_id is None else _billed_order(actor, customer, order_id)
+    if amount is None:
+        if order is None:
+            raise InvalidInput.on("amount", "give an amount, or an order_id to bill its total")
+        amount = order.total
+    issued_on = issued_on or tenant_today(actor.tenant)
+    due_on = due_on or issued_on + PAYMENT_TERMS
+    _check_dates(issued_on, due_on)
+    if (
+        invoice_number
+        and Invoice.objects.for_tenant(actor.tenant).filter(invoice_number=invoice_number).exists()
+    ):
+        raise duplicate_number("invoice_number", invoice_number, "invoice number")
+    invoice = Invoice(
+        tenant=actor.tenant, customer=customer, order=order, invoice_number=invoice_number or "",
+        amount=amount, issued_on=issued_on, due_on=due_on,
+    )  # fmt: skip
+    _insert_with_number(actor, invoice, generated=not invoice_number)
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="invoice.create", obj=invoice,
+        after=snapshot(invoice, AUDITED_FIELDS),
+    )  # fmt: skip
+    return invoice
+
+
+@transaction.atomic
+def invoice_update(*, actor: Actor, invoice: Invoice, changes: dict[str, Any]) -> Invoice:
+    """Correct an invoice's number, amount or dates (admins and managers); payments are never undone here."""
+    require_role(actor, Role.ADMIN, Role.MANAGER)
+    number = changes.get("invoice_number")
+    if number and number != invoice.invoice_number:
+        taken = Invoice.objects.for_tenant(actor.tenant).filter(invoice_number=number).exclude(pk=invoice.pk)
+        if taken.exists():
+            raise duplicate_number("invoice_number", number, "invoice number")
+    if changes.get("amount") is not None and changes["amount"] < invoice.paid_amount:
+        raise InvalidInput.on("amount", f"cannot be less than the {invoice.paid_amount} already paid")
+    _check_dates(changes.get("issued_on", invoice.issued_on), changes.get("due_on", invoice.due_on))
+    diff = changed_fields(invoice, changes)
+    if not diff:
+        return invoice
+    before = snapshot(invoice, AUDITED_FIELDS)
+    for name, value in diff.items():
+        setattr(invoice, name, value)
+    invoice.save()
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="invoice.update", obj=invoice,
+        before=before, after=snapshot(invoice, AUDITED_FIELDS),
+    )  # fmt: skip
+    return invoice
+
+
+@transaction.atomic
+def invoice_payment_record(*, actor: Actor, invoice: Invoice, amount: Decimal) -> Invoice:
+    """Record a payment of ``amount`` (admins and managers); more than the balance is a 422 on ``amount``."""
+    require_role(actor, Role.ADMIN, Role.MANAGER)
+    before = snapshot(invoice, ["amount", "paid_amount"])
+    # A conditional update, so two payments racing on one invoice can never overpay it together.
+    applied = (
+        Invoice.objects.for_tenant(actor.tenant)
+        .filter(pk=invoice.pk, paid_amount__lte=F("amount") - amount)
+        .update(paid_amount=F("paid_amount") + amount)
+    )
+    invoice.refresh_from_db(fields=["amount", "paid_amount"])
+    if not applied:
+        raise InvalidInput.on("amount", f"cannot exceed the balance of {invoice.balance}")
+    audit_record(
+        tenant=actor.tenant, actor=actor.user, action="invoice.payment", obj=invoice,
+        before=before, after={**snapshot(invoice, ["amount", "paid_amount"]), "payment": str(amount)},
+    )  # fmt: skip
+    return invoice
+
+
+@transaction.atomic
+def invoice_delete(*, actor: Actor, invoice: Invoice) -> None:
+    """Delete an invoice with no payments (admins only); a paid one is a 409, the ledger must keep it."""
+    require_role(actor, Role.ADMIN)
+    if invoice.paid_amount > 0:
+        raise Conflict("this invoice has payments recorded and cannot be deleted")
+    before = snapshot(invoice, AUDITED_FIELDS)
+    invoice_id = invoice.pk
+    invoice.delete()
+    invoice.pk = invoice_id
+    audit_record(tenant=actor.tenant, actor=actor.user, action="invoice.delete", obj=invoice, before=before)
