@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from leora.crm.models import Customer
+from leora.jobs.context import JobContext
+from leora.jobs.models import JobStatus
+from leora.jobs.registry import Payload, register, unregister
+from leora.jobs.runner import Outcome, run_job
+from leora.jobs.services import job_cancel, job_claim, job_enqueue
+from leora.tenancy.scoping import active_tenant_id, scopes_disabled
+from tests.factories import actor, make_customer
+from tests.jobs.conftest import reload
+
+pytestmark = pytest.mark.django_db
+
+BUSINESS_TYPES = [
+    "image_extraction",
+    "customer_enrichment",
+    "report_generation",
+    "bulk_import",
+    "account_type_update",
+    "webhook_dispatch",
+    "notification_digest",
+]
+
+
+class Empty(Payload):
+    pass
+
+
+@pytest.fixture
+def probe() -> Iterator[list[Any]]:
+    """A throwaway job type recording the tenant scope and the customers its handler sees."""
+    seen: list[Any] = []
+
+    @register("test_scope_probe", schema=Empty)
+    def handler(ctx: JobContext, payload: Empty) -> None:
+        seen.append((active_tenant_id(), sorted(Customer.objects.values_list("name", flat=True))))
+
+    yield seen
+    unregister("test_scope_probe")
+
+
+def run_next(worker_id: str = "w1") -> Outcome:
+    [job] = job_claim(worker_id=worker_id)
+    return run_job(job, worker_id=worker_id)
+
+
+def test_a_handler_runs_scoped_to_its_jobs_tenant_and_never_the_previous_one(
+    world: Any, probe: list[Any]
+) -> None:
+    with scopes_disabled():
+        make_customer(world.acme, name="Acme bar")
+        make_customer(world.other, name="Other bar")
+    job_enqueue(job_type="test_scope_probe", tenant=world.acme, priority=2)
+    job_enqueue(job_type="test_scope_probe", tenant=world.other, priority=1)
+    assert run_next() == Outcome.SUCCEEDED
+    assert run_next() == Outcome.SUCCEEDED
+    assert probe == [(world.acme.pk, ["Acme bar"]), (world.other.pk, ["Other bar"])]
+    assert active_tenant_id() is None
+
+
+def test_a_system_job_sees_every_tenant(world: Any, probe: list[Any]) -> None:
+    with scopes_disabled():
+        make_customer(world.acme, name="Acme bar")
+        make_customer(world.other, name="Other bar")
+    job = job_enqueue(job_type="test_scope_probe")
+    assert job.tenant_id is None
+    run_next()
+    assert probe == [(None, ["Acme bar", "Other bar"])]
+
+
+def test_a_successful_job_stores_the_handlers_result(world: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 0, "steps": 1}, tenant=world.acme)
+    assert run_next() == Outcome.SUCCEEDED
+    assert reload(job).result == {"slept": 0.0}
+
+
+def test_a_failing_handler_schedules_a_retry(world: Any) -> None:
+    job = job_enqueue(job_type="fail", payload={"message": "nope"}, tenant=world.acme)
+    assert run_next() == Outcome.RETRIED
+    stored = reload(job)
+    assert (stored.status, stored.last_error) == (JobStatus.PENDING, "DiagnosticFailure: nope")
+
+
+@pytest.mark.parametrize("job_type", BUSINESS_TYPES)
+def test_business_types_fail_at_once_saying_their_handler_is_not_implemented(
+    world: Any, job_type: str
+) -> None:
+    from leora.jobs.registry import get_type
+
+    registered = get_type(job_type)
+    assert registered is not None
+    # Fill the required fields with a minimal valid payload.
+    minimal: dict[str, Any] = {
+        "image_extraction": {"image_path": "x.png"},
+        "customer_enrichment": {"customer_ids": [1]},
+        "report_generation": {"report": "sales_by_rep"},
+        "bulk_import": {"kind": "customers", "file_path": "x.csv"},
+        "webhook_dispatch": {"url": "https://example.com/hook", "event": "order.created"},
+    }
+    job = job_enqueue(job_type=job_type, payload=minimal.get(job_type, {}), tenant=world.acme)
+    assert run_next() == Outcome.FAILED
+    stored = reload(job)
+    assert stored.attempts == 1
+    assert "handler not implemented yet" in stored.last_error
+
+
+def test_a_running_job_stops_at_its_next_progress_report_once_cancelled(world: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 0.2, "steps": 2}, tenant=world.acme)
+    [claimed] = job_claim(worker_id="w1")
+    job_cancel(actor=actor(world.acme, world.admin), job=reload(job))
+    cancel_event = threading.Event()
+    cancel_event.set()  # what the worker's heartbeat does when it sees cancel_requested
+    assert run_job(claimed, worker_id="w1", cancel_event=cancel_event) == Outcome.CANCELLED
+    assert reload(job).status == JobStatus.CANCELLED
+
+
+def test_a_cancel_request_is_seen_without_a_heartbeat_too(world: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("leora.jobs.context.CANCEL_POLL_INTERVAL", 0)
+    job = job_enqueue(job_type="sleep", payload={"seconds": 0.2, "steps": 4}, tenant=world.acme)
+    [claimed] = job_claim(worker_id="w1")
+    job_cancel(actor=actor(world.acme, world.admin), job=reload(job))
+    assert run_job(claimed, worker_id="w1") == Outcome.CANCELLED
+    assert reload(job).progress < 100
+
+
+def test_progress_is_recorded(world: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 0, "steps": 4}, tenant=world.acme)
+    run_next()
+    stored = reload(job)
+    assert (stored.progress, stored.progress_message) == (100, "step 4 of 4")
