@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "leora.metrics",
     "leora.jobs",
     "leora.notifications",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +178,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Job queue (leora/jobs; see docs/jobs.md) -------------------------------------------------------
+# Key of POST/GET /api/jobs/process: the plain key, or "sha256:<hex digest of the key>". Unset: 503.
+JOB_PROCESSOR_API_KEY = env_str("JOB_PROCESSOR_API_KEY")
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
+JOB_BACKOFF_BASE_SECONDS = env_int("JOB_BACKOFF_BASE_SECONDS", 10)
+JOB_BACKOFF_MAX_SECONDS = env_int("JOB_BACKOFF_MAX_SECONDS", 3600)
+JOB_CLEANUP_COMPLETED_DAYS = env_int("JOB_CLEANUP_COMPLETED_DAYS", 7)
+JOB_CLEANUP_FAILED_DAYS = env_int("JOB_CLEANUP_FAILED_DAYS", 30)
+JOB_FAILURE_EMAIL_INTERVAL_SECONDS = env_int("JOB_FAILURE_EMAIL_INTERVAL_SECONDS", 3600)
+# Cron expressions; per_tenant entries enqueue one job per tenant at that time in the tenant's timezone.
+JOB_SCHEDULE = [
+    {"name": "account_type_update", "cron": "0 2 * * *", "type": "account_type_update", "per_tenant": True},
+    {"name": "notification_digest", "cron": "0 7 * * *", "type": "notification_digest", "per_tenant": True},
+    {"name": "cleanup", "cron": "17 * * * *", "type": "cleanup"},
+    {"name": "recover_leases", "cron": "*/5 * * * *", "type": "recover_leases"},
+]
+# Django's Tasks API (@task / .enqueue()) runs on the same queue.
+TASKS = {"default": {"BACKEND": "leora.jobs.tasks_backend.LeoraTaskBackend"}}
+# --- end of job queue settings ----------------------------------------------------------------------
