@@ -1,4 +1,4 @@
-"""Pages: session login and logout, the dashboard shell."""
+"""Pages: session login and logout, the home page."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leora.tenancy.services import login_failure_record, login_retry_after, login_success_record
+from leora.web.pages import actor_of_page
+from leora.web.selectors import dashboard_summary
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -31,10 +33,24 @@ def login_view(request: HttpRequest) -> HttpResponse:
         retry_after = login_retry_after(email=email, ip_address=ip)
         if retry_after is not None:
             minutes = max(1, round(retry_after / 60))
-            context["error"] = f"Too many failed sign-ins. Try again in about {minutes} minute(s)."
+            unit = "minute" if minutes == 1 else "minutes"
+            context["error"] = f"Too many failed sign-ins. Try again in about {minutes} {unit}."
+            context["locked"] = True
             response = render(request, "registration/login.html", context, status=429)
             response["Retry-After"] = str(retry_after)
             return response
+        field_errors = {
+            name: message
+            for name, value, message in (
+                ("email", email, "Enter the email address you sign in with."),
+                ("password", password, "Enter your password."),
+            )
+            if not value
+        }
+        if field_errors:
+            # Nothing was tried, so nothing counts toward the lockout.
+            context["field_errors"] = field_errors
+            return render(request, "registration/login.html", context, status=400)
         user = authenticate(request, username=email, password=password)
         if user is None or not user.memberships.exists():
             login_failure_record(email=email, ip_address=ip)
@@ -54,7 +70,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html")
+    actor = actor_of_page(request)
+    summary = dashboard_summary(actor=actor)
+    return render(request, "web/dashboard.html", {"summary": summary})
 
 
 def health(request: HttpRequest) -> JsonResponse:

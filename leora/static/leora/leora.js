@@ -1,0 +1,154 @@
+/*
+ * Leora's own small script: the mobile menu, toasts, confirmation modals.
+ * Pages work without it; it only adds comfort.
+ *
+ *   Leora.toast(text, kind)      kind: "success" | "error" | "info"; also fired by an htmx response
+ *                                header  HX-Trigger: {"toast": {"text": "Saved", "kind": "success"}}
+ *   Leora.confirm(text, opts)    Promise<boolean> shown in the shared <dialog id="confirm-modal">;
+ *                                every element with hx-confirm="..." uses it instead of window.confirm
+ *   data-modal-open="<dialog id>" / data-modal-close   open or close any dialog.modal
+ */
+(function () {
+  "use strict";
+
+  function toast(text, kind) {
+    var region = document.getElementById("toasts");
+    if (!region || !text) return;
+    var item = document.createElement("div");
+    item.className = "toast toast-" + (kind || "info");
+    var body = document.createElement("span");
+    body.className = "toast-text";
+    body.textContent = text;
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "\u00d7";
+    close.addEventListener("click", function () {
+      item.remove();
+    });
+    item.appendChild(body);
+    item.appendChild(close);
+    region.appendChild(item);
+    // Errors stay until dismissed: someone may need to read them twice.
+    if (kind !== "error") {
+      setTimeout(function () {
+        item.remove();
+      }, 6000);
+    }
+  }
+
+  function confirmModal(text, opts) {
+    opts = opts || {};
+    var dialog = document.getElementById("confirm-modal");
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return Promise.resolve(window.confirm(text));
+    }
+    dialog.querySelector("[data-confirm-title]").textContent = opts.title || "Are you sure?";
+    dialog.querySelector("[data-confirm-text]").textContent = text;
+    var ok = dialog.querySelector("[data-confirm-ok]");
+    ok.textContent = opts.confirmLabel || "Confirm";
+    ok.className = "btn " + (opts.danger === false ? "btn-primary" : "btn-danger");
+    return new Promise(function (resolve) {
+      dialog.returnValue = "";
+      dialog.addEventListener(
+        "close",
+        function () {
+          resolve(dialog.returnValue === "confirm");
+        },
+        { once: true }
+      );
+      dialog.showModal();
+      dialog.querySelector("[data-modal-close]").focus();
+    });
+  }
+
+  function setupNav() {
+    var toggle = document.querySelector(".nav-toggle");
+    var panel = document.getElementById("navpanel");
+    if (!toggle || !panel) return;
+    function setOpen(open) {
+      panel.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && panel.classList.contains("open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-modal-open]");
+    if (opener) {
+      var dialog = document.getElementById(opener.getAttribute("data-modal-open"));
+      if (dialog && dialog.showModal) dialog.showModal();
+      return;
+    }
+    var closer = event.target.closest("[data-modal-close]");
+    if (closer) {
+      var parent = closer.closest("dialog");
+      if (parent) parent.close(closer.value || "");
+    }
+  });
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var question = event.detail.question;
+    if (!question) return;
+    event.preventDefault();
+    var el = event.detail.elt;
+    confirmModal(question, {
+      title: el.getAttribute("data-confirm-title"),
+      confirmLabel: el.getAttribute("data-confirm-label"),
+      danger: el.getAttribute("data-confirm-danger") !== "false",
+    }).then(function (yes) {
+      if (yes) event.detail.issueRequest(true);
+    });
+  });
+
+  document.addEventListener("toast", function (event) {
+    var detail = event.detail || {};
+    toast(detail.text || detail.value, detail.kind);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 401 || status === 403) {
+      toast("Your session has ended or you may not do this. Reload the page to sign in again.", "error");
+    } else {
+      toast("Something went wrong (" + status + "). Try again in a moment.", "error");
+    }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("You appear to be offline. Check your connection and try again.", "error");
+  });
+
+  function init() {
+    setupNav();
+    // Messages rendered by the server are already visible; give them the same dismissal as new toasts.
+    document.querySelectorAll("#toasts .toast").forEach(function (item) {
+      var close = item.querySelector(".toast-close");
+      if (close) {
+        close.addEventListener("click", function () {
+          item.remove();
+        });
+      }
+      if (!item.classList.contains("toast-error")) {
+        setTimeout(function () {
+          item.remove();
+        }, 6000);
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+
+  window.Leora = { toast: toast, confirm: confirmModal };
+})();

@@ -1,0 +1,132 @@
+"""Helpers every page uses: full page or htmx fragment, page-number pagination, links that keep filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from leora.tenancy.actors import Actor
+
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Return True when htmx asked for a piece of the page rather than the whole page.
+
+    A history restore (back button after the cache expired) also carries HX-Request, but htmx then
+    needs the whole page to put back, so it is answered in full.
+    """
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+        and request.headers.get("HX-Boosted") != "true"
+    )
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    fragment: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Render ``template``, or only ``fragment`` for an htmx request; the one place this is decided.
+
+    The fragment template sees ``fragment=True`` so it can add out-of-band updates that the full
+    page renders in place.
+    """
+    partial = wants_fragment(request)
+    response = render(
+        request, fragment if partial else template, {**context, "fragment": partial}, status=status
+    )
+    # Browsers and proxies must not answer a full-page request with a cached fragment, or back.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def url_with(request: HttpRequest, **changes: Any) -> str:
+    """Return "?<query>" of the current request with ``changes`` applied; None or "" removes a key."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def int_param(request: HttpRequest, name: str, default: int, *, low: int = 1, high: int | None = None) -> int:
+    """Read a positive integer from the query string, falling back to ``default`` on junk."""
+    try:
+        value = int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    value = max(low, value)
+    return min(value, high) if high is not None else value
+
+
+@dataclass(frozen=True)
+class PageSlice:
+    items: list[Any]
+    number: int
+    num_pages: int
+    total: int
+    page_size: int
+    prev_url: str | None
+    next_url: str | None
+
+    @property
+    def start_index(self) -> int:
+        return 0 if self.total == 0 else (self.number - 1) * self.page_size + 1
+
+    @property
+    def end_index(self) -> int:
+        return min(self.total, self.number * self.page_size)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+
+def page_slice(request: HttpRequest, queryset: QuerySet[Any], page_size: int | None = None) -> PageSlice:
+    """Return the requested page of ``queryset`` in two queries (count, rows).
+
+    A page past the end shows the last page rather than an error: a link shared yesterday may point
+    past a list that has since shrunk.
+    """
+    size = page_size or int_param(request, "page_size", DEFAULT_PAGE_SIZE, high=MAX_PAGE_SIZE)
+    total = queryset.count()
+    num_pages = max(1, -(-total // size))
+    number = min(int_param(request, "page", 1), num_pages)
+    start = (number - 1) * size
+    items = list(queryset[start : start + size]) if total else []
+    return PageSlice(
+        items=items,
+        number=number,
+        num_pages=num_pages,
+        total=total,
+        page_size=size,
+        prev_url=url_with(request, page=number - 1 if number > 2 else None) if number > 1 else None,
+        next_url=url_with(request, page=number + 1) if number < num_pages else None,
+    )
+
+
+def actor_of_page(request: HttpRequest) -> Actor:
+    """Return the signed-in actor of a page request.
+
+    A user with a session but no membership (removed from their tenant since signing in) sees
+    nothing rather than an error page.
+    """
+    actor = getattr(request, "actor", None)
+    if not isinstance(actor, Actor):
+        raise PermissionDenied("You are not a member of any team.")
+    return actor
