@@ -1,0 +1,46 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from leora.crm.models import ActivityKind
+from leora.crm.schemas.common import CustomerRef, UserRef
+from leora.pagination import ListParams
+
+
+class ActivityOut(Schema):
+    id: int
+    customer: CustomerRef
+    user: UserRef | None
+    kind: ActivityKind
+    subject: str
+    outcome: str
+    occurred_at: datetime
+    created_at: datetime
+
+
+class ActivityIn(Schema):
+    customer_id: int
+    kind: ActivityKind
+    subject: str = Field("", max_length=200)
+    outcome: str = ""
+    occurred_at: datetime | None = Field(
+        None, description="defaults to now; a time without an offset is in the tenant's timezone"
+    )
+    user_id: int | None = Field(
+        None, description="who did it; defaults to you (managers may log for their team)"
+    )
+
+
+class ActivityPatch(Schema):
+    kind: ActivityKind | None = None
+    subject: str | None = Field(None, max_length=200)
+    outcome: str | None = None
+    occurred_at: datetime | None = None
+
+
+class ActivityFilters(ListParams):
+    customer_id: int | None = None
+    user_id: int | None = None
+    kind: ActivityKind | None = None
+    occurred_from: date | datetime | None = Field(None, description="a date (from its start) or a time")
+    occurred_to: date | datetime | None = Field(None, description="a date (to its end) or a time")
