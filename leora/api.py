@@ -13,6 +13,7 @@ from leora.crm.api import router as crm_router
 from leora.errors import DomainError
 from leora.jobs.api import router as jobs_router
 from leora.metrics.api import router as metrics_router
+from leora.tenancy.api import router as tenancy_router
 from leora.tenancy.auth import API_AUTH
 
 api = NinjaAPI(
@@ -75,6 +76,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, _error_body(str(exc)), status=exc.status_code)
 
 
+api.add_router("/", tenancy_router)
 api.add_router("/", crm_router)
 api.add_router("/metrics", metrics_router, tags=["metrics"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
