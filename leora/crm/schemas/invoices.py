@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import Invoice
-from leora.crm.schemas.common import CustomerRef, not_blank_or_none
+from leora.crm.schemas.common import Cents, CustomerRef, not_blank_or_none
 from leora.crm.selectors.invoices import aging_bucket, days_past_due, invoice_state
 from leora.crm.services.common import tenant_today
 from leora.pagination import ListParams
@@ -44,7 +44,7 @@ class InvoiceIn(Schema):
     customer_id: int
     order_id: int | None = Field(None, description="the order billed; must belong to the customer")
     invoice_number: str | None = Field(None, max_length=40, description="generated (INV-000001) when omitted")
-    amount: Decimal | None = Field(
+    amount: Cents | None = Field(
         None, ge=0, max_digits=14, decimal_places=2, description="defaults to the order's total"
     )
     issued_on: date | None = Field(None, description="defaults to today in the tenant's timezone")
@@ -55,13 +55,13 @@ class InvoiceIn(Schema):
 
 class InvoicePatch(Schema):
     invoice_number: str | None = Field(None, min_length=1, max_length=40)
-    amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    amount: Cents | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     issued_on: date | None = None
     due_on: date | None = None
 
 
 class PaymentIn(Schema):
-    amount: Decimal = Field(..., gt=0, max_digits=14, decimal_places=2)
+    amount: Cents = Field(..., gt=0, max_digits=14, decimal_places=2)
 
 
 class InvoiceFilters(ListParams):

@@ -5,7 +5,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import OrderLine, OrderStatus
-from leora.crm.schemas.common import CustomerRef, UserRef, not_blank_or_none
+from leora.crm.schemas.common import Cents, CustomerRef, UserRef, not_blank_or_none
 from leora.pagination import ListParams
 
 
@@ -43,7 +43,7 @@ class OrderOut(Schema):
 class OrderLineIn(Schema):
     product_id: int
     quantity: int = Field(..., ge=1, le=1_000_000)
-    unit_price: Decimal | None = Field(
+    unit_price: Cents | None = Field(
         None, ge=0, max_digits=14, decimal_places=2, description="defaults to the product's price"
     )
 

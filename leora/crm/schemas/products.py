@@ -5,7 +5,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import ProductCategory
-from leora.crm.schemas.common import not_blank, not_blank_or_none
+from leora.crm.schemas.common import Cents, not_blank, not_blank_or_none
 from leora.pagination import ListParams
 
 
@@ -25,7 +25,7 @@ class ProductIn(Schema):
     name: str = Field(..., max_length=200)
     brand: str = Field("", max_length=100)
     category: ProductCategory = ProductCategory.WINE
-    unit_price: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    unit_price: Cents = Field(..., ge=0, max_digits=14, decimal_places=2)
     active: bool = True
 
     _not_blank = field_validator("sku", "name")(not_blank)
@@ -36,7 +36,7 @@ class ProductPatch(Schema):
     name: str | None = Field(None, max_length=200)
     brand: str | None = Field(None, max_length=100)
     category: ProductCategory | None = None
-    unit_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    unit_price: Cents | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     active: bool | None = Field(None, description="inactive products stay on old orders but take no new ones")
 
     _not_blank = field_validator("sku", "name")(not_blank_or_none)
