@@ -223,3 +223,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
     # token, its last-use stamp, membership, team, count, page (customer and user joined).
     with django_assert_max_num_queries(6):
         assert len(client.get("/api/activities", page_size=30).json()["items"]) == 30
+
+
+def test_times_come_back_in_utc_whatever_offset_was_sent(world: Any, book: Any, api_as: Any) -> None:
+    response = api_as(world.rep1).post(
+        "/api/activities",
+        {"customer_id": book["rep1"].pk, "kind": "call", "occurred_at": "2026-03-02T09:15:00+01:00"},
+    )
+    assert response.json()["occurred_at"] == "2026-03-02T08:15:00Z"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,8 +17,9 @@ ACTIVITY_ORDERING = {"occurred_at", "kind", "subject", "created_at", "customer__
 
 
 def aware_in_tenant(tenant: Tenant, moment: datetime) -> datetime:
-    """Return ``moment`` as an aware datetime; a naive one is read in the tenant's timezone."""
-    return timezone.make_aware(moment, tenant.tzinfo) if timezone.is_naive(moment) else moment
+    """Return ``moment`` in UTC, like every stored time; a naive one is read in the tenant's timezone."""
+    aware = timezone.make_aware(moment, tenant.tzinfo) if timezone.is_naive(moment) else moment
+    return aware.astimezone(UTC)
 
 
 def _bound(tenant: Tenant, value: date | datetime | None, *, end: bool) -> datetime | None:
