@@ -68,9 +68,12 @@ def test_an_activity_shows_its_customer_and_user(world: Any, log: Any, api_as: A
 
 
 def test_another_tenants_activity_answers_404(world: Any, log: Any, api_as: Any) -> None:
-    response = api_as(world.admin).get(f"/api/activities/{log['other'].pk}")
+    client, path = api_as(world.admin), f"/api/activities/{log['other'].pk}"
+    response = client.get(path)
     assert response.status_code == 404
     assert response.json()["detail"] == "activity not found"
+    assert client.patch(path, {"subject": "x"}).status_code == 404
+    assert client.delete(path).status_code == 404
 
 
 def test_another_reps_activity_answers_404_for_a_rep(world: Any, log: Any, api_as: Any) -> None:

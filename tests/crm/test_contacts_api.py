@@ -59,9 +59,12 @@ def test_a_contact_shows_its_customer(world: Any, people: Any, book: Any, api_as
 
 
 def test_another_tenants_contact_answers_404(world: Any, people: Any, api_as: Any) -> None:
-    response = api_as(world.admin).get(f"/api/contacts/{people['other'].pk}")
+    client, path = api_as(world.admin), f"/api/contacts/{people['other'].pk}"
+    response = client.get(path)
     assert response.status_code == 404
     assert response.json()["detail"] == "contact not found"
+    assert client.patch(path, {"name": "x"}).status_code == 404
+    assert client.delete(path).status_code == 404
 
 
 def test_another_reps_contact_answers_404_for_a_rep(world: Any, people: Any, api_as: Any) -> None:

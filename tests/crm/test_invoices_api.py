@@ -91,6 +91,8 @@ def test_another_tenants_invoice_answers_404(world: Any, invoices: Any, api_as: 
     assert response.status_code == 404
     assert response.json()["detail"] == "invoice not found"
     assert client.post(f"/api/invoices/{invoices['other'].pk}/payments", {"amount": "1"}).status_code == 404
+    assert client.patch(f"/api/invoices/{invoices['other'].pk}", {"amount": "1"}).status_code == 404
+    assert client.delete(f"/api/invoices/{invoices['other'].pk}").status_code == 404
 
 
 def test_another_reps_invoice_answers_404_for_a_rep(world: Any, invoices: Any, api_as: Any) -> None:

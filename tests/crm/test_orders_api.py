@@ -153,11 +153,16 @@ def test_a_created_order_is_audited_with_its_lines(world: Any, book: Any, wines:
     ]
 
 
-def test_order_numbers_are_generated_per_tenant(world: Any, book: Any, wines: Any, api_as: Any) -> None:
+def test_order_numbers_are_generated_per_tenant(
+    world: Any, book: Any, wines: Any, api_as: Any, unscoped: None
+) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
     first = api_as(world.rep1).post("/api/orders", payload).json()["order_number"]
     second = api_as(world.rep1).post("/api/orders", payload).json()["order_number"]
     assert (first, second) == ("SO-000001", "SO-000002")
+    elsewhere = make_customer(world.other, world.other_rep)
+    theirs = new_order(elsewhere, {"product_id": wines["other"].pk, "quantity": 1})
+    assert api_as(world.other_rep).post("/api/orders", theirs).json()["order_number"] == "SO-000001"
 
 
 def test_a_managers_order_defaults_to_the_accounts_rep(

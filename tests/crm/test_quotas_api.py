@@ -54,9 +54,12 @@ def test_a_quota_shows_its_user_and_target(world: Any, quotas: Any, api_as: Any)
 
 
 def test_another_tenants_quota_answers_404(world: Any, quotas: Any, api_as: Any) -> None:
-    response = api_as(world.admin).get(f"/api/quotas/{quotas['other'].pk}")
+    client, path = api_as(world.admin), f"/api/quotas/{quotas['other'].pk}"
+    response = client.get(path)
     assert response.status_code == 404
     assert response.json()["detail"] == "quota not found"
+    assert client.patch(path, {"revenue_target": "1"}).status_code == 404
+    assert client.delete(path).status_code == 404
 
 
 def test_another_reps_quota_answers_404_for_a_rep(world: Any, quotas: Any, api_as: Any) -> None:
