@@ -7,6 +7,8 @@
  *   Leora.confirm(text, opts)    Promise<boolean> shown in the shared <dialog id="confirm-modal">;
  *                                every element with hx-confirm="..." uses it instead of window.confirm
  *   data-modal-open="<dialog id>" / data-modal-close   open or close any dialog.modal
+ *   data-compact-query           on a filter form: its htmx GETs leave out empty fields (and a
+ *                                data-default-sort value of "sort"), so the pushed URL stays short
  */
 (function () {
   "use strict";
@@ -107,6 +109,20 @@
       danger: el.getAttribute("data-confirm-danger") !== "false",
     }).then(function (yes) {
       if (yes) event.detail.issueRequest(true);
+    });
+  });
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    var form = detail.elt.closest && detail.elt.closest("[data-compact-query]");
+    if (!form || detail.verb !== "get") return;
+    var defaultSort = form.getAttribute("data-default-sort");
+    var drop = [];
+    detail.formData.forEach(function (value, key) {
+      if (value === "" || (key === "sort" && value === defaultSort)) drop.push(key);
+    });
+    drop.forEach(function (key) {
+      detail.formData.delete(key);
     });
   });
 

@@ -115,7 +115,8 @@ def account_type_badge(customer: Any) -> SafeString:
     return format_html('<span class="badge {}">{}</span>', css, customer.get_account_type_display())
 
 
-_STATUS_CLASSES = {"active": "badge-success", "on_hold": "badge-warning", "closed": "badge-muted"}
+# Active is the normal state and stays quiet; only the exceptions draw the eye.
+_STATUS_CLASSES = {"active": "", "on_hold": "badge-warning", "closed": "badge-muted"}
 
 
 @register.simple_tag

@@ -1,0 +1,137 @@
+"""A rep's everyday path through the product, in a real browser at desktop and phone widths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def rows(page: Any) -> list[str]:
+    return [
+        name.strip() for name in page.locator("#customer-results tbody td.cell-primary a").all_inner_texts()
+    ]
+
+
+def test_a_rep_searches_their_book_and_opens_a_customer(
+    world: Any, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any
+) -> None:
+    page = desktop
+    # given a rep signed in on the home page
+    sign_in(page, "rep1@acme.test")
+    assert page.evaluate("typeof window.htmx") == "object", "htmx did not load from static files"
+    assert page.get_by_role("heading", name="Revenue this week").is_visible()
+    screenshot(page, "dashboard-desktop")
+
+    # when they open the customer list and type a search
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Customers").click()
+    page.wait_for_url("**/customers/")
+    page.evaluate("window.__sameDocument = true")
+    screenshot(page, "customers-desktop")
+    page.get_by_label("Search").fill("bistro")
+    page.wait_for_url("**/customers/?search=bistro")
+    page.wait_for_function("document.querySelectorAll('#customer-results tbody tr').length === 3")
+
+    # then the table updated in place and lists only their own matching customers
+    assert page.evaluate("window.__sameDocument") is True, "search reloaded the whole page"
+    assert sorted(rows(page)) == ["Blue Door Bistro", "Cellar Door Bistro", "Mission Street Bistro"]
+    assert "Corner Cellar Bistro" not in page.content()
+    assert page.locator("#results-summary").inner_text().startswith("3 customers")
+    screenshot(page, "customers-search-desktop")
+
+    # when they open one customer
+    page.get_by_role("link", name="Blue Door Bistro").click()
+    page.wait_for_url(f"**/customers/{sample_book['Blue Door Bistro'].pk}/")
+
+    # then its details are on the page
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Blue Door Bistro")
+    assert page.get_by_text("#AC-1040").is_visible()
+    for section in ("Recent orders", "Invoices", "Activity", "Contacts", "Open tasks", "Details"):
+        assert page.get_by_role("heading", name=section, exact=True).is_visible(), section
+    assert page.get_by_text("orders0@venue.test").first.is_visible()
+    screenshot(page, "customer-detail-desktop")
+
+
+def test_a_rep_cannot_open_another_reps_customer(
+    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+) -> None:
+    sign_in(desktop, "rep1@acme.test")
+    response = desktop.goto(f"/customers/{sample_book['rep2'].pk}/")
+    assert response.status == 404
+
+
+def test_the_search_field_is_reached_by_keyboard_from_the_skip_link(
+    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+) -> None:
+    page = desktop
+    sign_in(page, "rep1@acme.test")
+    page.goto("/customers/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "customer-search"
+    # The focus ring of inputs is a box-shadow ring; it must be there, not just the default outline.
+    assert page.evaluate("getComputedStyle(document.activeElement).boxShadow") != "none"
+    page.keyboard.type("harbor")
+    page.wait_for_function("document.querySelectorAll('#customer-results tbody tr').length === 1")
+    assert rows(page) == ["Harbor Lights Hotel"]
+
+
+def test_a_filtered_list_works_without_javascript(
+    world: Any, sample_book: Any, browser: Any, live_url: str
+) -> None:
+    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/login/")
+        page.get_by_label("Email").fill("rep1@acme.test")
+        page.get_by_label("Password").fill("pw-for-tests-1")
+        page.get_by_role("button", name="Sign in").click()
+        page.goto("/customers/")
+        page.get_by_label("Account type").select_option("TARGET")
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_url("**account_type=TARGET**")
+        assert "Telegraph Hill Wine Bar" in rows(page) and "Blue Door Bistro" not in rows(page)
+    finally:
+        context.close()
+
+
+def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
+    world: Any, sample_book: Any, phone: Any, sign_in: Any, screenshot: Any
+) -> None:
+    page = phone
+    sign_in(page, "rep1@acme.test")
+    screenshot(page, "dashboard-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+
+    # The menu opens by tapping, never by hover.
+    nav = page.get_by_role("navigation", name="Main")
+    assert not nav.is_visible()
+    toggle = page.get_by_role("button", name="Menu")
+    assert toggle.bounding_box()["height"] >= 44
+    toggle.tap()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    screenshot(page, "menu-phone")
+    nav.get_by_role("link", name="Customers").tap()
+    page.wait_for_url("**/customers/")
+
+    search = page.get_by_label("Search")
+    assert search.bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first_row = page.locator("#customer-results tbody tr").first
+    # Stacked: each cell is labelled and the row is one card as wide as the content column.
+    assert first_row.bounding_box()["width"] > 300
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('#customer-results td[data-label]'), '::before').content"
+    )
+    assert label.strip('"') in {"Type", "Status", "City", "Assigned rep", "Last order"}
+    screenshot(page, "customers-phone", full_page=False)
+
+    page.get_by_role("link", name="Harbor Lights Hotel").tap()
+    page.wait_for_url("**/customers/*/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "customer-detail-phone")
