@@ -99,7 +99,7 @@ def test_filter_by_user_and_customer(world: Any, book: Any, api_as: Any, unscope
     assert titles(manager.get("/api/events", user_id=world.rep2.pk)) == {"At Corner Cellar"}
     response = manager.get("/api/events", customer_id=book["rep1"].pk)
     assert titles(response) == {"At Blue Door"}
-    assert response.json()["items"][0]["customer"] == {"id": book["rep1"].pk, "name": "Blue Door Bistro"}
+    assert response.json()["items"][0]["customer"]["name"] == "Blue Door Bistro"
 
 
 def test_starts_window_includes_the_start_and_excludes_the_end(

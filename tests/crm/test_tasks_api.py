@@ -130,7 +130,7 @@ def test_filter_by_customer(world: Any, book: Any, api_as: Any, unscoped: None) 
     make_task(world.acme, world.rep1, title="No customer")
     response = api_as(world.rep1).get("/api/tasks", customer_id=book["rep1"].pk)
     assert titles(response) == {"For Blue Door"}
-    assert response.json()["items"][0]["customer"] == {"id": book["rep1"].pk, "name": "Blue Door Bistro"}
+    assert response.json()["items"][0]["customer"]["name"] == "Blue Door Bistro"
 
 
 def test_filter_by_due_date_range(world: Any, api_as: Any, unscoped: None) -> None:

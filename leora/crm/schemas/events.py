@@ -3,16 +3,8 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from leora.crm.schemas.common import UserRef
-from leora.crm.schemas.tasks import CustomerRef
+from leora.crm.schemas.common import CustomerRef, UserRef, not_blank, not_blank_or_none
 from leora.pagination import ListParams
-
-
-def _not_blank(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
 
 
 class EventOut(Schema):
@@ -36,7 +28,7 @@ class EventIn(Schema):
     location: str = Field("", max_length=200)
     notes: str = ""
 
-    _title_not_blank = field_validator("title")(_not_blank)
+    _title_not_blank = field_validator("title")(not_blank)
 
 
 class EventPatch(Schema):
@@ -48,10 +40,7 @@ class EventPatch(Schema):
     location: str | None = Field(None, max_length=200)
     notes: str | None = None
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str | None) -> str | None:
-        return None if value is None else _not_blank(value)
+    _title_not_blank = field_validator("title")(not_blank_or_none)
 
 
 class EventFilters(ListParams):

@@ -4,20 +4,8 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import TaskPriority, TaskStatus
-from leora.crm.schemas.common import UserRef
+from leora.crm.schemas.common import CustomerRef, UserRef, not_blank, not_blank_or_none
 from leora.pagination import ListParams
-
-
-def _not_blank(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
-class CustomerRef(Schema):
-    id: int
-    name: str
 
 
 class TaskOut(Schema):
@@ -46,7 +34,7 @@ class TaskIn(Schema):
         TaskStatus.OPEN, description="open or in_progress; complete a task with /complete"
     )
 
-    _title_not_blank = field_validator("title")(_not_blank)
+    _title_not_blank = field_validator("title")(not_blank)
 
     @field_validator("status")
     @classmethod
@@ -65,10 +53,7 @@ class TaskPatch(Schema):
     priority: TaskPriority | None = None
     status: TaskStatus | None = None
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str | None) -> str | None:
-        return None if value is None else _not_blank(value)
+    _title_not_blank = field_validator("title")(not_blank_or_none)
 
 
 class TaskFilters(ListParams):

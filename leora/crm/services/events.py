@@ -13,8 +13,7 @@ from django.db import transaction
 
 from leora.crm.models import CalendarEvent, Customer
 from leora.crm.selectors.events import as_tenant_time
-from leora.crm.services.common import assignable_rep, changed_fields, snapshot
-from leora.crm.visibility import visible_customers
+from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
 from leora.errors import InvalidInput
 from leora.tenancy.actors import Actor
 from leora.tenancy.services import audit_record
@@ -23,12 +22,7 @@ AUDITED_FIELDS = ["title", "user", "customer", "starts_at", "ends_at", "location
 
 
 def _visible_customer(actor: Actor, customer_id: int | None) -> Customer | None:
-    if customer_id is None:
-        return None
-    customer = visible_customers(actor).filter(pk=customer_id).first()
-    if customer is None:
-        raise InvalidInput.on("customer_id", f"no customer with id {customer_id} that you can see")
-    return customer
+    return None if customer_id is None else visible_customer(actor=actor, customer_id=customer_id)
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:

@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from leora.crm.models import Customer, Task, TaskStatus
-from leora.crm.services.common import assignable_rep, changed_fields, snapshot
-from leora.crm.visibility import visible_customers
-from leora.errors import Forbidden, InvalidInput
+from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
+from leora.errors import Forbidden
 from leora.tenancy.actors import Actor
 from leora.tenancy.services import audit_record
 
@@ -30,12 +29,7 @@ AUDITED_FIELDS = [
 
 
 def _visible_customer(actor: Actor, customer_id: int | None) -> Customer | None:
-    if customer_id is None:
-        return None
-    customer = visible_customers(actor).filter(pk=customer_id).first()
-    if customer is None:
-        raise InvalidInput.on("customer_id", f"no customer with id {customer_id} that you can see")
-    return customer
+    return None if customer_id is None else visible_customer(actor=actor, customer_id=customer_id)
 
 
 def may_complete(actor: Actor, task: Task) -> bool:
