@@ -246,3 +246,10 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
     # contacts, tasks.
     with django_assert_num_queries(11):
         assert client.get(f"/customers/{rich.pk}/").status_code == 200
+
+
+def test_the_not_found_page_keeps_the_navigation(world: Any, book: Any) -> None:
+    response = as_user(world.rep1).get(f"/customers/{book['rep2'].pk}/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "find that page" in html and 'aria-label="Main"' in html

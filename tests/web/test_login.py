@@ -54,3 +54,23 @@ def test_logout_needs_post_and_ends_the_session(world: Any, client: Client) -> N
     assert client.get("/logout/").status_code == 405
     client.post("/logout/")
     assert client.get("/").status_code == 302
+
+
+def test_empty_fields_get_inline_errors_and_do_not_count_toward_the_lockout(
+    world: Any, client: Client
+) -> None:
+    from leora.tenancy.models import LoginAttempt
+
+    response = login(client, "", "")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="login-email-error"' in html and "Enter the email address you sign in with." in html
+    assert 'id="login-password-error"' in html and 'aria-invalid="true"' in html
+    assert not LoginAttempt.objects.exists()
+
+
+def test_the_lockout_page_says_signing_in_is_paused_and_for_how_long(world: Any, client: Client) -> None:
+    for attempt in range(5):
+        login(client, "rep1@acme.test", "wrong", ip=f"10.0.1.{attempt}")
+    html = login(client, "rep1@acme.test", "wrong", ip="10.9.9.8").content.decode()
+    assert "Signing in is paused" in html and "15 minutes." in html
