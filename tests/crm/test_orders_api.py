@@ -3,6 +3,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from leora.crm.models import Customer, Order, OrderLine, Product
 from leora.tenancy.models import AuditEvent
@@ -340,3 +342,17 @@ def test_the_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         body = client.get("/api/orders", page_size=20).json()
     assert len(body["items"]) == 20 and all(len(item["lines"]) == 2 for item in body["items"])
+
+
+def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
+    world: Any, book: Any, wines: Any, api_as: Any
+) -> None:
+    client = api_as(world.rep1)
+    one = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
+    many = new_order(book["rep1"], *({"product_id": wines["rose"].pk, "quantity": n} for n in range(1, 9)))
+    client.post("/api/orders", one)  # the token's first use stamps it once; keep that out of the count
+    with CaptureQueriesContext(connection) as one_line:
+        assert client.post("/api/orders", one).status_code == 201
+    with CaptureQueriesContext(connection) as eight_lines:
+        assert client.post("/api/orders", many).status_code == 201
+    assert len(eight_lines.captured_queries) == len(one_line.captured_queries)

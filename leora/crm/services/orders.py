@@ -72,10 +72,14 @@ def _priced_lines(actor: Actor, requested: list[LineRequest]) -> list[OrderLine]
 def _save_lines(actor: Actor, order: Order, lines: list[OrderLine]) -> None:
     for line in lines:
         line.order = order
-    OrderLine.objects.for_tenant(actor.tenant).bulk_create(lines)
+    saved = OrderLine.objects.for_tenant(actor.tenant).filter(order=order)
+    saved.bulk_create(lines)
     order.total = sum((line.line_total for line in lines), Decimal("0"))
-    # Callers serialise order.lines next; without this the response would reload lines and products.
-    order._prefetched_objects_cache = {"lines": lines}  # type: ignore[attr-defined]
+    # Callers serialise order.lines next: fill the cache the way prefetch_related does, so the
+    # response neither reloads the lines nor their products.
+    saved._result_cache = lines
+    saved._prefetch_done = True  # type: ignore[attr-defined]
+    order._prefetched_objects_cache = {"lines": saved}  # type: ignore[attr-defined]
 
 
 def _lines_snapshot(lines: list[OrderLine]) -> list[dict[str, Any]]:
@@ -173,12 +177,14 @@ def order_update(*, actor: Actor, order: Order, changes: dict[str, Any]) -> Orde
     before = _audit_state(order, old_lines)
     for name, value in diff.items():
         setattr(order, name, value)
+    lines = old_lines
     if lines_changed and new_lines is not None:
         OrderLine.objects.for_tenant(actor.tenant).filter(order=order).delete()
         _save_lines(actor, order, new_lines)
+        lines = new_lines
     order.save()
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="order.update", obj=order,
-        before=before, after=_audit_state(order, new_lines if lines_changed and new_lines else old_lines),
+        before=before, after=_audit_state(order, lines),
     )  # fmt: skip
     return order
