@@ -1,6 +1,36 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class MetricsConfig(AppConfig):
     name = "leora.metrics"
     label = "metrics"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from leora.crm.models import Activity, Customer, Invoice, Order, OrderLine
+        from leora.tenancy.models import Tenant
+
+        post_save.connect(_install_defaults, sender=Tenant, dispatch_uid="metrics_install_defaults")
+        # Cached metric counts depend on these tables; any write to them invalidates the tenant's counts.
+        for model in (Order, OrderLine, Invoice, Activity, Customer):
+            for event, signal in (("save", post_save), ("delete", post_delete)):
+                uid = f"metrics_data_{model.__name__}_{event}"
+                signal.connect(_data_changed, sender=model, dispatch_uid=uid)
+
+
+def _install_defaults(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw:
+        from leora.metrics.services import install_default_metrics
+
+        install_default_metrics(instance)
+
+
+def _data_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    from leora.metrics import cache
+
+    if kwargs.get("raw"):
+        return
+    cache.bump("data", instance.tenant_id)
