@@ -82,9 +82,8 @@ def test_segments_can_build_on_other_segments(world: Any, cadence: Any) -> None:
 
 def test_metric_values_annotates_a_value_metric(world: Any, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
-    values = dict(
-        metric_values(world.acme, "days_overdue", admin, today=TODAY).values_list("name", "metric_value")
-    )
+    customers: Any = metric_values(world.acme, "days_overdue", admin, today=TODAY)
+    values = dict(customers.values_list("name", "metric_value"))
     assert values["At risk"] == 5 and values["On time"] == 0
 
 
