@@ -7,8 +7,10 @@ import pytest
 from leora.crm.models import Customer, Invoice
 from leora.crm.selectors.invoices import aging_bucket
 from leora.crm.services.common import tenant_today
+from leora.crm.services.invoices import invoice_payment_record
+from leora.errors import InvalidInput
 from leora.tenancy.models import AuditEvent
-from tests.factories import make_customer, make_invoice, make_order, make_product
+from tests.factories import actor, make_customer, make_invoice, make_order, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +253,21 @@ def test_a_payment_over_the_balance_is_422_naming_amount_and_changes_nothing(
     invoices["rep3"].refresh_from_db()
     assert invoices["rep3"].paid_amount == Decimal("20.00")
     assert not AuditEvent.objects.for_tenant(world.acme).filter(action="invoice.payment").exists()
+
+
+def test_a_payment_checks_the_balance_in_the_database_not_a_stale_copy(
+    world: Any, invoices: Any, unscoped: None
+) -> None:
+    # given a copy read while the balance was 60.00, and a concurrent payment that then settled it
+    stale = Invoice.objects.for_tenant(world.acme).get(pk=invoices["rep3"].pk)
+    Invoice.objects.for_tenant(world.acme).filter(pk=stale.pk).update(paid_amount=Decimal("80.00"))
+    # when a second payment goes through the stale copy
+    with pytest.raises(InvalidInput) as rejected:
+        invoice_payment_record(actor=actor(world.acme, world.admin), invoice=stale, amount=Decimal("10.00"))
+    # then it is refused and the invoice is not overpaid
+    assert rejected.value.errors[0].field == "amount"
+    stale.refresh_from_db()
+    assert stale.paid_amount == Decimal("80.00")
 
 
 def test_a_zero_payment_is_422_naming_amount(world: Any, invoices: Any, api_as: Any) -> None:
