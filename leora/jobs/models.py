@@ -85,11 +85,10 @@ class Job(models.Model):
             ),
             # Lease recovery looks only at processing jobs whose lease has run out.
             models.Index(fields=["locked_until"], name="job_lease_idx", condition=Q(status="processing")),
-            models.Index(fields=["locked_by"], name="job_locked_by_idx", condition=Q(status="processing")),
+            # Each index costs every claim and completion an index insert, so there are only these.
             models.Index(fields=["tenant", "-created_at"], name="job_tenant_recent_idx"),
             models.Index(fields=["tenant", "status", "type"], name="job_tenant_status_idx"),
             models.Index(fields=["status", "finished_at"], name="job_status_finished_idx"),
-            models.Index(fields=["-created_at"], name="job_recent_idx"),
         ]
         constraints = [
             # At most one unfinished job per (tenant, type, key); system jobs have a null tenant, which

@@ -1,0 +1,305 @@
+"""The worker process: N threads claiming and running jobs, one housekeeping loop.
+
+Each thread claims a small batch, runs the jobs one after another and completes the successful ones
+together (one transaction for the batch). The main thread renews the leases of every job the process
+holds, passes cancel requests on to the running handlers, recovers the expired leases of dead
+workers and enqueues the schedule's due slots. On SIGTERM/SIGINT the worker stops claiming, lets
+each thread finish the job it is running, gives back the jobs it claimed but had not started, and
+exits; a second signal exits at once (leases then expire and other workers take the jobs back).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+from uuid import UUID
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+
+from leora.jobs.conf import job_setting
+from leora.jobs.models import Job, WorkerHeartbeat
+from leora.jobs.runner import call_handler, record_failure
+from leora.jobs.services import job_claim, job_complete_many, job_heartbeat, job_recover, job_release
+
+log = logging.getLogger("leora.jobs.worker")
+
+# Completions of a batch are written together, but never held back longer than this.
+FLUSH_INTERVAL = 0.25
+
+
+def new_worker_id() -> str:
+    """Return an id naming this host and process, unique across restarts."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Held:
+    job: Job
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    claimed_at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class WorkerStats:
+    succeeded: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    lost: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.succeeded + self.retried + self.failed + self.cancelled + self.lost
+
+
+class Worker:
+    def __init__(
+        self,
+        *,
+        concurrency: int = 1,
+        types: Sequence[str] | None = None,
+        max_jobs: int | None = None,
+        burst: bool = False,
+        batch_size: int = 10,
+        lease_seconds: float | None = None,
+        poll_interval: float | None = None,
+        schedule: bool = True,
+        worker_id: str | None = None,
+    ) -> None:
+        self.concurrency = max(1, concurrency)
+        self.types = list(types or [])
+        self.max_jobs = max_jobs
+        self.burst = burst
+        self.batch_size = max(1, batch_size)
+        self.lease_seconds = float(lease_seconds or job_setting("JOB_LEASE_SECONDS"))
+        self.poll_interval = float(poll_interval or job_setting("JOB_POLL_INTERVAL_SECONDS"))
+        self.schedule = schedule
+        self.worker_id = worker_id or new_worker_id()
+        self.stop_event = threading.Event()
+        self.stats = WorkerStats()
+        self._held: dict[UUID, Held] = {}
+        self._lock = threading.Lock()
+        self._reserved = 0
+        self._signals = 0
+
+    # -------------------------------------------------------------------------------- bookkeeping
+
+    def _reserve(self, wanted: int) -> int:
+        """Reserve up to ``wanted`` jobs of the --max-jobs budget; return how many may be claimed."""
+        with self._lock:
+            if self.max_jobs is None:
+                return wanted
+            allowed = max(0, min(wanted, self.max_jobs - self._reserved))
+            self._reserved += allowed
+            return allowed
+
+    def _unreserve(self, count: int) -> None:
+        with self._lock:
+            if self.max_jobs is not None:
+                self._reserved -= count
+
+    def _hold(self, jobs: Sequence[Job]) -> list[Held]:
+        held = [Held(job) for job in jobs]
+        with self._lock:
+            for item in held:
+                self._held[item.job.pk] = item
+        return held
+
+    def _drop(self, jobs: Sequence[Job]) -> None:
+        with self._lock:
+            for job in jobs:
+                self._held.pop(job.pk, None)
+
+    def _count(self, outcome: str, n: int = 1) -> None:
+        with self._lock:
+            setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
+
+    # ---------------------------------------------------------------------------------- job loop
+
+    def _thread_main(self) -> None:
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    if not self._run_one_batch():
+                        if self.burst or self._budget_spent():
+                            return
+                        self.stop_event.wait(self.poll_interval)
+                except DatabaseError:
+                    log.exception("event=worker.db_error worker=%s", self.worker_id)
+                    # Drop the connection (it may be broken) and back off before trying again; jobs
+                    # this thread held keep their leases until the heartbeat stops renewing them.
+                    connection.close()
+                    self.stop_event.wait(min(5.0, self.poll_interval * 4))
+        finally:
+            connection.close()
+
+    def _budget_spent(self) -> bool:
+        return self.max_jobs is not None and self._reserved >= self.max_jobs
+
+    def _run_one_batch(self) -> bool:
+        """Claim and run one batch; return False when there was nothing to claim."""
+        allowed = self._reserve(self.batch_size)
+        if allowed == 0:
+            return False
+        jobs = job_claim(
+            worker_id=self.worker_id,
+            limit=allowed,
+            types=self.types or None,
+            lease_seconds=self.lease_seconds,
+        )
+        self._unreserve(allowed - len(jobs))
+        if not jobs:
+            return False
+        held = self._hold(jobs)
+        done: list[tuple[Job, Any]] = []
+        last_flush = time.monotonic()
+        try:
+            for index, item in enumerate(held):
+                if self.stop_event.is_set():
+                    rest = [h.job for h in held[index:]]
+                    job_release(jobs=rest, worker_id=self.worker_id)
+                    self._unreserve(len(rest))
+                    break
+                ran = call_handler(item.job, worker_id=self.worker_id, cancel_event=item.cancel_event)
+                if ran.ok:
+                    done.append((item.job, ran.result))
+                else:
+                    assert ran.error is not None
+                    outcome = record_failure(item.job, worker_id=self.worker_id, error=ran.error)
+                    self._count(outcome.value)
+                    self._drop([item.job])
+                if done and time.monotonic() - last_flush >= FLUSH_INTERVAL:
+                    self._flush(done)
+                    done = []
+                    last_flush = time.monotonic()
+        finally:
+            self._flush(done)
+            self._drop(jobs)
+        return True
+
+    def _flush(self, done: list[tuple[Job, Any]]) -> None:
+        if not done:
+            return
+        completed = job_complete_many(completions=done, worker_id=self.worker_id)
+        self._count("succeeded", completed)
+        self._count("lost", len(done) - completed)
+        self._drop([job for job, _ in done])
+
+    # ------------------------------------------------------------------------------ housekeeping
+
+    def _heartbeat(self) -> None:
+        now = timezone.now()
+        with self._lock:
+            items = list(self._held.values())
+        # A job past its timeout stops being renewed: its lease lapses and recovery takes it back.
+        live = [
+            item.job.pk
+            for item in items
+            if time.monotonic() - item.claimed_at < item.job.timeout_seconds + self.lease_seconds
+        ]
+        cancelled = job_heartbeat(
+            worker_id=self.worker_id, job_ids=live, lease_seconds=self.lease_seconds, now=now
+        )
+        for item in items:
+            if item.job.pk in cancelled:
+                item.cancel_event.set()
+        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(last_seen_at=now, jobs_done=self.stats.total)
+
+    def _register(self) -> None:
+        hostname, pid = socket.gethostname()[:200], os.getpid()
+        WorkerHeartbeat.objects.update_or_create(
+            pk=self.worker_id,
+            defaults={
+                "hostname": hostname,
+                "pid": pid,
+                "concurrency": self.concurrency,
+                "types": self.types,
+                "started_at": timezone.now(),
+                "last_seen_at": timezone.now(),
+            },
+        )
+
+    def _housekeeping(self, last: dict[str, float]) -> None:
+        now = time.monotonic()
+        heartbeat_every = max(0.2, self.lease_seconds / 3)
+        recover_every = max(1.0, min(30.0, self.lease_seconds / 2))
+        if now - last.get("heartbeat", 0) >= heartbeat_every:
+            last["heartbeat"] = now
+            self._heartbeat()
+        if now - last.get("recover", 0) >= recover_every:
+            last["recover"] = now
+            job_recover()
+        if self.schedule and now - last.get("schedule", 0) >= 30:
+            last["schedule"] = now
+            from leora.jobs.schedule import schedule_tick
+
+            schedule_tick()
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self._signals += 1
+        if self._signals > 1:
+            log.warning("event=worker.abort worker=%s signal=%s", self.worker_id, signum)
+            os._exit(1)
+        log.info("event=worker.stopping worker=%s signal=%s", self.worker_id, signum)
+        self.stop_event.set()
+
+    def run(self, *, install_signals: bool = True) -> WorkerStats:
+        """Run until stopped (signal, --max-jobs, or an empty queue with --burst); return the counts."""
+        if install_signals:
+            signal.signal(signal.SIGTERM, self._on_signal)
+            signal.signal(signal.SIGINT, self._on_signal)
+        self._register()
+        log.info(
+            "event=worker.started worker=%s concurrency=%d types=%s batch=%d lease=%ss",
+            self.worker_id,
+            self.concurrency,
+            ",".join(self.types) or "*",
+            self.batch_size,
+            self.lease_seconds,
+        )
+        last: dict[str, float] = {}
+        try:
+            # Recover first, so a burst run also takes back what dead workers left behind.
+            self._housekeeping(last)
+        except DatabaseError:
+            log.exception("event=worker.housekeeping_error worker=%s", self.worker_id)
+            connection.close()
+        threads = [
+            threading.Thread(target=self._thread_main, name=f"job-worker-{n}", daemon=True)
+            for n in range(self.concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        tick = min(0.5, max(0.05, self.lease_seconds / 6))
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=tick / len(threads))
+            try:
+                self._housekeeping(last)
+            except DatabaseError:
+                log.exception("event=worker.housekeeping_error worker=%s", self.worker_id)
+                connection.close()
+        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
+            stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
+        )
+        log.info(
+            "event=worker.stopped worker=%s succeeded=%d retried=%d failed=%d cancelled=%d lost=%d",
+            self.worker_id,
+            self.stats.succeeded,
+            self.stats.retried,
+            self.stats.failed,
+            self.stats.cancelled,
+            self.stats.lost,
+        )
+        connection.close()
+        return self.stats

@@ -1,0 +1,125 @@
+"""Real worker processes against the test database: draining, crash recovery, graceful shutdown."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from leora.jobs.models import Job, JobStatus
+from leora.jobs.services import job_enqueue, job_enqueue_many, job_recover
+from tests.jobs import recording_worker
+from tests.jobs.processes import finish, start_worker, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def executions(transactional_db: Any) -> Iterator[None]:
+    recording_worker.register_recorder()
+    recording_worker.create_table()
+    yield
+    recording_worker.drop_table()
+
+
+def execution_count() -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(recording_worker.COUNT)
+        rows, distinct = cursor.fetchone()
+    return rows, distinct
+
+
+def drain(jobs: int, processes: int, concurrency: int = 1) -> None:
+    job_enqueue_many(job_type="record_execution", payloads=[{}] * jobs)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would have them a minute later: without them the planner
+        # guesses the new table is tiny and sorts every pending row instead of walking the claim index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE jobs_job")
+    workers = [
+        start_worker("--burst", "--batch-size", "20", "--concurrency", str(concurrency), recording=True)
+        for _ in range(processes)
+    ]
+    for worker in workers:
+        code, err = finish(worker, timeout=150)
+        assert code == 0, err[-3000:]
+    assert execution_count() == (jobs, jobs)
+    assert Job.objects.filter(status=JobStatus.COMPLETED).count() == jobs
+    # Every job was claimed once: no attempt was ever lost or repeated.
+    assert not Job.objects.exclude(attempts=1).exists()
+    started_by = Job.objects.values_list("locked_by", flat=True).distinct()
+    assert len(set(started_by)) == processes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL drain test")
+def test_four_worker_processes_drain_ten_thousand_jobs_each_exactly_once(executions: None) -> None:
+    drain(10_000, processes=4)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite drain test")
+def test_two_worker_processes_drain_two_thousand_jobs_each_exactly_once(executions: None) -> None:
+    drain(2_000, processes=2, concurrency=2)
+
+
+def test_a_job_whose_worker_is_killed_is_completed_by_another_after_the_lease(transactional_db: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 1, "steps": 10})
+    doomed = start_worker("--lease-seconds", "1")
+    wait_for(lambda: Job.objects.filter(pk=job.pk, status=JobStatus.PROCESSING).exists())
+    os.kill(doomed.pid, signal.SIGKILL)
+    finish(doomed)
+    rescuer = start_worker("--lease-seconds", "1", "--max-jobs", "1")
+    code, err = finish(rescuer, timeout=60)
+    assert code == 0, err
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.status == JobStatus.COMPLETED
+    assert stored.attempts == 2
+    assert [entry["type"] for entry in stored.errors] == ["LeaseExpired"]
+    assert stored.locked_by != stored.errors[0]["worker"]
+
+
+def test_a_job_that_kills_its_worker_every_time_ends_failed_after_max_attempts(transactional_db: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 60}, max_attempts=2)
+    for attempt in (1, 2):
+        worker = start_worker("--lease-seconds", "1")
+        running = Job.objects.filter(pk=job.pk, status=JobStatus.PROCESSING, attempts=attempt)
+        wait_for(running.exists)
+        os.kill(worker.pid, signal.SIGKILL)
+        finish(worker)
+    time.sleep(1.2)
+    job_recover()
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.status == JobStatus.FAILED
+    assert [(entry["type"], entry["attempt"]) for entry in stored.errors] == [
+        ("LeaseExpired", 1),
+        ("LeaseExpired", 2),
+    ]
+    assert stored.finished_at is not None
+
+
+def test_sigterm_finishes_the_running_job_gives_back_the_rest_and_exits_cleanly(
+    transactional_db: Any,
+) -> None:
+    running = job_enqueue(job_type="sleep", payload={"seconds": 1.5, "steps": 5}, priority=1)
+    waiting = job_enqueue(job_type="noop")
+    worker = start_worker("--batch-size", "5")
+    wait_for(lambda: Job.objects.filter(pk=running.pk, status=JobStatus.PROCESSING).exists())
+    worker.send_signal(signal.SIGTERM)
+    code, err = finish(worker, timeout=30)
+    assert code == 0, err
+    assert Job.objects.get(pk=running.pk).status == JobStatus.COMPLETED
+    left = Job.objects.get(pk=waiting.pk)
+    assert (left.status, left.attempts) == (JobStatus.PENDING, 0)
+
+
+def test_a_worker_logs_one_line_per_state_change(transactional_db: Any) -> None:
+    job = job_enqueue(job_type="fail", payload={"succeed_on_attempt": 2})
+    worker = start_worker("--burst", LOG_LEVEL="INFO", JOB_BACKOFF_BASE_SECONDS="0")
+    code, err = finish(worker, timeout=30)
+    assert code == 0, err
+    events = [line.split("event=")[1].split()[0] for line in err.splitlines() if f"job={job.pk}" in line]
+    assert events == ["job.started", "job.retry_scheduled", "job.started", "job.completed"]
