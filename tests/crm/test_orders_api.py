@@ -356,3 +356,16 @@ def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
     with CaptureQueriesContext(connection) as eight_lines:
         assert client.post("/api/orders", many).status_code == 201
     assert len(eight_lines.captured_queries) == len(one_line.captured_queries)
+
+
+def test_a_generated_number_taken_by_a_concurrent_order_is_redrawn(
+    world: Any, orders: Any, book: Any, wines: Any, api_as: Any, monkeypatch: Any
+) -> None:
+    # Simulate losing the race: the first number drawn is committed by someone else before our insert.
+    drawn = iter(["A-1", "SO-000042"])
+    monkeypatch.setattr("leora.crm.services.orders.next_free_number", lambda *args: next(drawn))
+    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
+    response = api_as(world.rep1).post("/api/orders", payload)
+    assert response.status_code == 201
+    assert response.json()["order_number"] == "SO-000042"
+    assert Order.objects.for_tenant(world.acme).count() == 4
