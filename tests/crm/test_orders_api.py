@@ -363,7 +363,7 @@ def test_a_generated_number_taken_by_a_concurrent_order_is_redrawn(
 ) -> None:
     # Simulate losing the race: the first number drawn is committed by someone else before our insert.
     drawn = iter(["A-1", "SO-000042"])
-    monkeypatch.setattr("leora.crm.services.orders.next_free_number", lambda *args: next(drawn))
+    monkeypatch.setattr("leora.crm.services.common.next_free_number", lambda *args: next(drawn))
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -85,3 +86,31 @@ def duplicate_number(field: str, number: str, what: str) -> Conflict:
     """The 409 for a number already used in this tenant, naming ``field``."""
     message = f"{what} {number!r} is already used in this tenant"
     return Conflict(message, [FieldError(field, message)])
+
+
+def insert_numbered(
+    obj: Model,
+    *,
+    numbers: QuerySet[Any],
+    field: str,
+    prefix: str,
+    what: str,
+    generated: bool,
+    attempts: int = 5,
+) -> None:
+    """Insert ``obj`` whose ``field`` is unique in the tenant; returns once it is saved.
+
+    A number the caller chose that is taken is a 409 on ``field``; a generated one that a concurrent
+    insert took between drawing and saving is simply drawn again.
+    """
+    for _ in range(attempts):
+        if generated:
+            setattr(obj, field, next_free_number(numbers, field, prefix))
+        try:
+            with transaction.atomic():
+                obj.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not generated:
+                raise duplicate_number(field, getattr(obj, field), what) from None
+    raise Conflict(f"could not allocate a {what}; try again")

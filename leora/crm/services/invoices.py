@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from leora.crm.models import Customer, Invoice, Order, OrderStatus
 from leora.crm.services.common import (
     changed_fields,
     duplicate_number,
-    next_free_number,
+    insert_numbered,
     require_role,
     snapshot,
     tenant_today,
@@ -26,7 +26,6 @@ from leora.tenancy.services import audit_record
 
 AUDITED_FIELDS = ["customer", "order", "invoice_number", "amount", "paid_amount", "issued_on", "due_on"]
 PAYMENT_TERMS = timedelta(days=30)
-NUMBER_ATTEMPTS = 5
 
 
 def _billed_order(actor: Actor, customer: Customer, order_id: int) -> Order:
@@ -41,22 +40,6 @@ def _billed_order(actor: Actor, customer: Customer, order_id: int) -> Order:
 def _check_dates(issued_on: date, due_on: date) -> None:
     if due_on < issued_on:
         raise InvalidInput.on("due_on", "must be on or after issued_on")
-
-
-def _insert_with_number(actor: Actor, invoice: Invoice, generated: bool) -> None:
-    """Insert ``invoice``; a generated number that lost a race to a concurrent insert is redrawn."""
-    numbers = Invoice.objects.for_tenant(actor.tenant)
-    for _ in range(NUMBER_ATTEMPTS):
-        if generated:
-            invoice.invoice_number = next_free_number(numbers, "invoice_number", "INV-")
-        try:
-            with transaction.atomic():
-                invoice.save(force_insert=True)
-            return
-        except IntegrityError:
-            if not generated:
-                raise duplicate_number("invoice_number", invoice.invoice_number, "invoice number") from None
-    raise Conflict("could not allocate an invoice number; try again")
 
 
 @transaction.atomic
@@ -90,7 +73,10 @@ def invoice_create(
         tenant=actor.tenant, customer=customer, order=order, invoice_number=invoice_number or "",
         amount=amount, issued_on=issued_on, due_on=due_on,
     )  # fmt: skip
-    _insert_with_number(actor, invoice, generated=not invoice_number)
+    insert_numbered(
+        invoice, numbers=Invoice.objects.for_tenant(actor.tenant), field="invoice_number", prefix="INV-",
+        what="invoice number", generated=not invoice_number,
+    )  # fmt: skip
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="invoice.create", obj=invoice,
         after=snapshot(invoice, AUDITED_FIELDS),

@@ -7,14 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from leora.crm.models import Customer, Order, OrderLine, OrderStatus, Product
 from leora.crm.services.common import (
     assignable_rep,
     changed_fields,
     duplicate_number,
-    next_free_number,
+    insert_numbered,
     snapshot,
     tenant_today,
     visible_customer,
@@ -28,7 +28,6 @@ AUDITED_FIELDS = ["customer", "rep", "order_number", "order_date", "status", "to
 CENT = Decimal("0.01")
 # A money column holds 14 digits with 2 decimals.
 MAX_MONEY = Decimal("999999999999.99")
-NUMBER_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -98,22 +97,6 @@ def _current_lines(actor: Actor, order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.for_tenant(actor.tenant).filter(order=order).order_by("pk"))
 
 
-def _insert_with_number(actor: Actor, order: Order, generated: bool) -> None:
-    """Insert ``order``; a generated number that lost a race to a concurrent order is simply redrawn."""
-    numbers = Order.objects.for_tenant(actor.tenant)
-    for _ in range(NUMBER_ATTEMPTS):
-        if generated:
-            order.order_number = next_free_number(numbers, "order_number", "SO-")
-        try:
-            with transaction.atomic():
-                order.save(force_insert=True)
-            return
-        except IntegrityError:
-            if not generated:
-                raise duplicate_number("order_number", order.order_number, "order number") from None
-    raise Conflict("could not allocate an order number; try again")
-
-
 def _order_rep(actor: Actor, customer: Customer, rep_id: int | None) -> User | None:
     if rep_id is not None:
         return assignable_rep(actor=actor, user_id=rep_id, field="rep_id")
@@ -143,7 +126,10 @@ def order_create(
         order_date=order_date or tenant_today(actor.tenant), status=status, notes=notes,
         total=sum((line.line_total for line in priced), Decimal("0")),
     )  # fmt: skip
-    _insert_with_number(actor, order, generated=not order_number)
+    insert_numbered(
+        order, numbers=Order.objects.for_tenant(actor.tenant), field="order_number", prefix="SO-",
+        what="order number", generated=not order_number,
+    )  # fmt: skip
     _save_lines(actor, order, priced)
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="order.create", obj=order,
