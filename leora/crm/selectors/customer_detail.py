@@ -142,7 +142,7 @@ def customer_order_stats(*, customer: Customer, today: date) -> OrderStats:
     )
 
 
-def customer_invoices(*, customer: Customer, limit: int = 15) -> list[Invoice]:
+def customer_invoices(*, customer: Customer, limit: int = 10) -> list[Invoice]:
     """Return the customer's invoices, open ones first (oldest due first), then the latest paid ones."""
     invoices = Invoice.objects.for_tenant(customer.tenant_id).filter(customer=customer)
     return cast(
@@ -194,7 +194,7 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         Activity.objects.for_tenant(tenant_id)
         .filter(customer=customer)
         .select_related("user")
-        .order_by("-occurred_at", "-pk")[:20]
+        .order_by("-occurred_at", "-pk")[:12]
     )
     contacts = Contact.objects.for_tenant(tenant_id).filter(customer=customer).order_by("-is_primary", "name")
     tasks = (

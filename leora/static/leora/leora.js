@@ -7,6 +7,8 @@
  *   Leora.confirm(text, opts)    Promise<boolean> shown in the shared <dialog id="confirm-modal">;
  *                                every element with hx-confirm="..." uses it instead of window.confirm
  *   data-modal-open="<dialog id>" / data-modal-close   open or close any dialog.modal
+ *   data-toggle-open="<id>"      a button that shows/hides element <id> (class "open") and keeps
+ *                                its own aria-expanded in step, for disclosures on small screens
  *   data-compact-query           on a filter form: its htmx GETs leave out empty fields (and a
  *                                data-default-sort value of "sort"), so the pushed URL stays short
  */
@@ -85,6 +87,16 @@
   }
 
   document.addEventListener("click", function (event) {
+    var toggler = event.target.closest("[data-toggle-open]");
+    if (toggler) {
+      var target = document.getElementById(toggler.getAttribute("data-toggle-open"));
+      if (target) {
+        var open = !target.classList.contains("open");
+        target.classList.toggle("open", open);
+        toggler.setAttribute("aria-expanded", open ? "true" : "false");
+      }
+      return;
+    }
     var opener = event.target.closest("[data-modal-open]");
     if (opener) {
       var dialog = document.getElementById(opener.getAttribute("data-modal-open"));

@@ -115,13 +115,15 @@ def account_type_badge(customer: Any) -> SafeString:
     return format_html('<span class="badge {}">{}</span>', css, customer.get_account_type_display())
 
 
-# Active is the normal state and stays quiet; only the exceptions draw the eye.
-_STATUS_CLASSES = {"active": "", "on_hold": "badge-warning", "closed": "badge-muted"}
+_STATUS_CLASSES = {"on_hold": "badge-warning", "closed": "badge-muted"}
 
 
 @register.simple_tag
 def customer_status_badge(customer: Any) -> SafeString:
-    css = _STATUS_CLASSES.get(customer.status, "")
+    # Active is the normal state and stays quiet text; only the exceptions draw the eye.
+    css = _STATUS_CLASSES.get(customer.status)
+    if css is None:
+        return format_html('<span class="muted">{}</span>', customer.get_status_display())
     return format_html('<span class="badge {}">{}</span>', css, customer.get_status_display())
 
 
