@@ -14,7 +14,8 @@ from ninja import Query, Router, Status
 
 from leora.errors import InvalidInput
 from leora.metrics.evaluation import analyse_for_tenant, load_metric, preview
-from leora.metrics.formula import FormulaError, public_attributes
+from leora.metrics.formula import FormulaError, FType, public_attributes
+from leora.metrics.formula.builder import to_builder
 from leora.metrics.formula.catalog import attribute_types
 from leora.metrics.formula.parser import parse
 from leora.metrics.formula.types import ReferencedMetric, check
@@ -183,8 +184,15 @@ def validate(request: HttpRequest, payload: ValidateIn) -> dict[str, Any]:
         else:
             checked = analyse_for_tenant(actor.tenant, payload.formula, payload.kind)
     except FormulaError as error:
-        return {"ok": False, "type": None, "attributes": [], "errors": [error.as_dict()]}
-    return {"ok": True, "type": checked.type.value, "attributes": sorted(checked.attributes), "errors": []}
+        return {"ok": False, "type": None, "attributes": [], "errors": [error.as_dict()], "builder": None}
+    builder = to_builder(checked.tree) if checked.type == FType.BOOLEAN else None
+    return {
+        "ok": True,
+        "type": checked.type.value,
+        "attributes": sorted(checked.attributes),
+        "errors": [],
+        "builder": builder,
+    }
 
 
 def _self_aware_resolver(tenant: Any, code: str, kind: str, formula: str) -> Any:

@@ -99,6 +99,9 @@ class ValidateOut(Schema):
     type: str | None
     attributes: list[str]
     errors: list[FormulaErrorOut]
+    builder: dict[str, Any] | None = Field(
+        None, description="a segment formula as the builder's nested groups of rows (left, op, value)"
+    )
 
 
 class PreviewIn(Schema):

@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+"""Pages under /metrics/."""
 
-urlpatterns: list[URLPattern] = []
+from leora.metrics.views import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -301,10 +301,16 @@ def test_validate_reports_ok_and_the_type(world: Any, api_as: Any) -> None:
         .post("/api/metrics/validate", {"formula": BROWSER_FORMULA, "kind": "segment"})
         .json()
     )
-    assert body == {
-        "ok": True, "type": "boolean", "errors": [],
-        "attributes": ["account_type", "balance_due", "days_since_last_order"],
-    }  # fmt: skip
+    assert (body["ok"], body["type"], body["errors"]) == (True, "boolean", [])
+    assert body["attributes"] == ["account_type", "balance_due", "days_since_last_order"]
+    assert body["builder"]["op"] == "and"
+    assert body["builder"]["items"][0] == {
+        "type": "row",
+        "left": "days_since_last_order",
+        "op": ">",
+        "value": "21",
+    }
+    assert body["builder"]["items"][1]["op"] == "or"
 
 
 def test_validate_reports_where_the_error_is(world: Any, api_as: Any) -> None:
