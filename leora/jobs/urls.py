@@ -1,3 +1,11 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from leora.jobs import views
+
+urlpatterns = [
+    path("", views.job_list_page, name="job_list"),
+    path("counts/", views.job_counts_fragment, name="job_counts"),
+    path("<uuid:job_id>/", views.job_detail_page, name="job_detail"),
+    path("<uuid:job_id>/cancel/", views.job_cancel_action, name="job_cancel"),
+    path("<uuid:job_id>/retry/", views.job_retry_action, name="job_retry"),
+]
