@@ -58,7 +58,7 @@ def build_catalog(rng: random.Random, count: int) -> list[CatalogItem]:
             brand, (style, low, high) = combos[n % len(combos)]
             edition = n // len(combos)
             if category == ProductCategory.WINE:
-                name = f"{brand} {style} {2017 + (n * 7 + edition) % 7} 750 ml"
+                name = f"{brand} {style} {rng.randint(2018, 2024)} 750 ml"
             elif category == ProductCategory.BEER:
                 name = f"{brand} {style} 24 x 12 oz"
             elif category == ProductCategory.SPIRITS:

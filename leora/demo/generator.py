@@ -32,7 +32,7 @@ from leora.crm.models import (
     TaskStatus,
 )
 from leora.demo import words
-from leora.demo.accounts import PAYERS, AccountBuilder, Context, Territory, Writers
+from leora.demo.accounts import PAYERS, AccountBuilder, Context, Territory, Writers, cumulative
 from leora.demo.accounts import Product as ProductRef
 from leora.demo.cadence import INTERVALS, SEGMENTS, allocate
 from leora.demo.catalog import build_catalog
@@ -156,13 +156,13 @@ def _users(
 
 
 def _territories(preset: TenantPreset, rep_ids: list[int], boss_of: dict[int, int]) -> list[Territory]:
+    # One territory per rep keeps books even; past the named areas they split into numbered districts.
     areas = preset.areas
     territories = []
-    for index in range(max(len(rep_ids), len(areas))):
+    for index, rep_id in enumerate(rep_ids):
         area = areas[index % len(areas)]
         district = index // len(areas)
         name = area.name if district == 0 else f"{area.name} {district + 1}"
-        rep_id = rep_ids[index % len(rep_ids)]
         territories.append(Territory(name=name, area=area, rep_id=rep_id, manager_id=boss_of.get(rep_id)))
     return territories
 
@@ -175,20 +175,27 @@ def _quotas(sink: Sink, ctx: Context, rep_ids: list[int], boss_of: dict[int, int
     this_week = ctx.today - timedelta(days=ctx.today.weekday())
     weeks = [first_week + timedelta(weeks=n) for n in range((this_week - first_week).days // 7 + 9)]
     revenue = ctx.rep_week_revenue
+
+    def average(rep_id: int, around: list[date]) -> Decimal:
+        # Only whole weeks that have happened count: this week and later ones are not over yet.
+        known = [revenue.get((rep_id, w), Decimal(0)) for w in around if first_week <= w < this_week]
+        return sum(known, Decimal(0)) / len(known) if known else Decimal(0)
+
     for number, rep_id in enumerate(rep_ids):
         rng = random.Random(f"{ctx.seed}:{ctx.slug}:quota:{number}")
-        recent = [revenue.get((rep_id, this_week - timedelta(weeks=n)), Decimal(0)) for n in range(1, 9)]
-        recent_average = sum(recent, Decimal(0)) / 8
+        recent_weeks = [this_week - timedelta(weeks=n) for n in range(1, 9)]
+        recent = average(rep_id, recent_weeks)
+        a_year_before = average(rep_id, [w - timedelta(weeks=52) for w in recent_weeks])
+        trend = (
+            min(Decimal("1.3"), max(Decimal("0.7"), recent / a_year_before)) if a_year_before else Decimal(1)
+        )
         for week in weeks:
-            if week <= this_week:
-                # The manager sets targets knowing the season: a centred average of the book's weeks.
-                window = [revenue.get((rep_id, week + timedelta(weeks=n)), Decimal(0)) for n in range(-4, 4)]
-                basis = sum(window, Decimal(0)) / 8
+            if week < this_week:
+                # Set knowing the season: a centred average of the book's weeks around this one.
+                basis = average(rep_id, [week + timedelta(weeks=n) for n in range(-4, 4)])
             else:
-                last_year = [
-                    revenue.get((rep_id, week - timedelta(weeks=52 + n)), Decimal(0)) for n in (-1, 0, 1)
-                ]
-                basis = max(sum(last_year, Decimal(0)) / 3, recent_average)
+                last_year = average(rep_id, [week - timedelta(weeks=52 + n) for n in (-1, 0, 1)])
+                basis = last_year * trend if last_year else recent
             target = (basis * Decimal(str(round(rng.uniform(1.0, 1.1), 2))) / 50).quantize(Decimal(1)) * 50
             writer.add(
                 ctx.tenant_id, rep_id, week, target, boss_of.get(rep_id, admin_id), aware(week, 8, 0, ctx.tz)
@@ -367,6 +374,7 @@ def seed_tenant(preset: TenantPreset, options: SeedOptions, progress: Progress =
             account_prefix=preset.account_prefix,
             territories=_territories(preset, rep_ids, boss_of),
             products_by_category=by_category,
+            pool_weights={category: cumulative(pool) for category, pool in by_category.items()},
             writers=writers,
             admin_id=admin.pk,
         )
