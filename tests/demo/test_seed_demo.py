@@ -305,6 +305,13 @@ def test_an_existing_tenant_without_replace_is_a_clear_error(small_demo: Tenant)
         seed("--tenant-slug", "demo", "--customers", "60")
 
 
+def test_a_slug_that_cannot_name_an_email_domain_is_refused(unscoped: None) -> None:
+    with pytest.raises(CommandError, match="--tenant-slug must be lowercase"):
+        seed("--tenant-slug", "Bad Slug!", "--customers", "3")
+
+    assert not Tenant.objects.exists()
+
+
 def test_replace_removes_the_old_tenant_and_its_users_first(small_demo: Tenant) -> None:
     seed("--tenant-slug", "demo", "--customers", "30", "--replace")
 

@@ -1,3 +1,4 @@
+import re
 import time
 from datetime import date
 from typing import Any
@@ -38,7 +39,8 @@ class Command(BaseCommand):
             self.stderr.write(text, ending="")
             self.stderr.flush()
 
-        return ProgressBar(write, f"{slug:>10}")
+        # Redrawing five times a second suits a terminal; a log file only needs a line now and then.
+        return ProgressBar(write, f"{slug:>10}", min_interval=0.2 if self.stderr.isatty() else 10.0)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and options["replace"]:
@@ -48,6 +50,9 @@ class Command(BaseCommand):
         if not 1 <= options["years"] <= 10:
             raise CommandError("--years must be between 1 and 10")
         slugs = [options["tenant_slug"]] if options["tenant_slug"] else list(DEFAULT_SLUGS)
+        # The slug also names the demo logins' email domain, so it must be a plain lowercase word.
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", slugs[0]):
+            raise CommandError("--tenant-slug must be lowercase letters, digits and hyphens, like 'demo'")
         for slug in slugs:
             preset = preset_for(slug)
             existing = Tenant.objects.filter(slug=slug).first()
