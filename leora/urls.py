@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("metrics/", include("leora.metrics.urls")),
     path("jobs/", include("leora.jobs.urls")),
+    path("team/", include("leora.tenancy.urls")),
     path("", include("leora.crm.urls")),
     path("", include("leora.web.urls")),
 ]

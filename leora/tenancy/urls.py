@@ -1,0 +1,13 @@
+"""The team pages, mounted at /team/."""
+
+from django.urls import path
+
+from leora.tenancy import views
+
+urlpatterns = [
+    path("", views.team_index, name="team"),
+    path("add/", views.team_add, name="team-add"),
+    path("<int:user_id>/", views.team_member, name="team-member"),
+    path("<int:user_id>/edit/", views.team_member_edit, name="team-member-edit"),
+    path("<int:user_id>/reassign/", views.team_member_reassign, name="team-member-reassign"),
+]

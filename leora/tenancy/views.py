@@ -1,0 +1,298 @@
+"""The team pages: the people an admin or manager leads, an admin's forms to add and edit them, and
+moving a person's customers to someone else. Reads and writes go through the same selectors and services
+as /api/users.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from leora.errors import DomainError, Forbidden, NotFound
+from leora.tenancy.actors import Actor
+from leora.tenancy.models import Membership, Role, User
+from leora.tenancy.users import (
+    manager_choices,
+    member_create,
+    member_get,
+    member_list,
+    member_reassign_customers,
+    member_update,
+)
+from leora.web.pages import actor_of_page, page_slice, render_page
+
+SEARCH_MAX_LENGTH = 100
+# Page sort keys and the member_list annotations they order by.
+TEAM_SORTS = {
+    "name": "full_name",
+    "email": "email",
+    "role": "role",
+    "customers": "customer_count",
+    "last_login": "last_login",
+    "active": "is_active",
+}
+DEFAULT_SORT = "name"
+ROLE_BADGES = {Role.ADMIN: "badge-accent", Role.MANAGER: "badge-outline", Role.SALES_REP: ""}
+# Where the services' error fields are called something else on the forms.
+FORM_FIELD_OF = {"manager_id": "manager", "to_user_id": "to_user"}
+
+
+class MemberForm(forms.Form):
+    """The admin's "Add a person" form; who may lead whom and password rules are the service's call."""
+
+    email = forms.EmailField(max_length=254)
+    full_name = forms.CharField(max_length=200, required=False)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.SALES_REP)
+    manager = forms.IntegerField(required=False)
+    password = forms.CharField(max_length=128, required=False, strip=False, widget=forms.PasswordInput)
+
+
+class MemberEditForm(forms.Form):
+    full_name = forms.CharField(max_length=200, required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    manager = forms.IntegerField(required=False)
+    is_active = forms.BooleanField(required=False)
+
+
+class ReassignForm(forms.Form):
+    to_user = forms.IntegerField(label="New owner")
+
+
+def _leader(request: HttpRequest) -> Actor:
+    actor = actor_of_page(request)
+    if not (actor.is_admin or actor.is_manager):
+        raise PermissionDenied("The team pages are for admins and managers.")
+    return actor
+
+
+def _member_or_404(actor: Actor, user_id: int) -> Membership:
+    try:
+        return member_get(actor=actor, user_id=user_id)
+    except NotFound:
+        raise Http404("No such person") from None
+
+
+def _add_service_errors(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal next to the form field it is about."""
+    for error in exc.errors:
+        name = FORM_FIELD_OF.get(error.field, error.field)
+        form.add_error(name if name in form.fields else None, error.message)
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+
+
+def _role_badge(role: str) -> str:
+    return ROLE_BADGES.get(Role(role), "") if role in Role.values else ""
+
+
+def reassign_targets(actor: Actor, member: Membership) -> QuerySet[User]:
+    """Return the active people ``member``'s customers may move to: anyone for an admin, the team for
+    a manager."""
+    ids = Membership.objects.filter(tenant_id=actor.tenant.pk).exclude(user_id=member.user_id)
+    if not actor.is_admin:
+        ids = ids.filter(user_id__in=actor.team_user_ids)
+    return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("full_name", "email")
+
+
+def _list_context(request: HttpRequest, actor: Actor, form: MemberForm | None = None) -> dict[str, Any]:
+    search = request.GET.get("search", "").strip()[:SEARCH_MAX_LENGTH]
+    role = request.GET.get("role", "")
+    role = role if role in Role.values else ""
+    active = request.GET.get("active", "")
+    active = active if active in {"yes", "no"} else ""
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in TEAM_SORTS:
+        sort = DEFAULT_SORT
+    members = member_list(
+        actor=actor,
+        search=search,
+        role=role or None,
+        is_active={"yes": True, "no": False}.get(active),
+    )
+    column = F(TEAM_SORTS[sort.lstrip("-")])
+    # People who never signed in sort after everyone else either way, on SQLite and PostgreSQL alike.
+    order = column.desc(nulls_last=True) if sort.startswith("-") else column.asc(nulls_last=True)
+    members = members.order_by(order, "user__email")
+    page = page_slice(request, members)
+    return {
+        "page": page,
+        "rows": [(member, _role_badge(member.role)) for member in page.items],
+        "search": search,
+        "role": role,
+        "active": active,
+        "sort": sort,
+        "filtered": bool(search or role or active),
+        "roles": Role.choices,
+        "form": form or (MemberForm(initial={"role": Role.SALES_REP}) if actor.is_admin else None),
+        "managers": list(manager_choices(tenant=actor.tenant)) if actor.is_admin else [],
+    }
+
+
+@login_required
+@require_GET
+def team_index(request: HttpRequest) -> HttpResponse:
+    actor = _leader(request)
+    return render_page(
+        request,
+        "tenancy/team/index.html",
+        _list_context(request, actor),
+        fragment="tenancy/team/_results.html",
+    )
+
+
+@login_required
+@require_POST
+def team_add(request: HttpRequest) -> HttpResponse:
+    """Add a person; the generated password is shown on the answer itself, once, never via a redirect
+    (flash messages ride in a cookie)."""
+    actor = _leader(request)
+    if not actor.is_admin:
+        raise PermissionDenied("Only an admin adds people.")
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = member_create(
+                actor=actor,
+                tenant=actor.tenant,
+                email=data["email"],
+                full_name=data["full_name"],
+                role=data["role"],
+                manager_id=data["manager"],
+                password=data["password"] or None,
+            )
+        except DomainError as exc:
+            _add_service_errors(form, exc)
+        else:
+            context = _list_context(request, actor)
+            context["created"] = {
+                "user": created.membership.user,
+                "role": Role(created.membership.role).label,
+                "password": created.initial_password,
+            }
+            response = render(request, "tenancy/team/index.html", context)
+            # The answer carries a password: keep it out of every cache.
+            response["Cache-Control"] = "no-store"
+            return response
+    context = _list_context(request, actor, form=form)
+    context["form_open"] = True
+    return render(request, "tenancy/team/index.html", context, status=422)
+
+
+def _detail_context(
+    actor: Actor,
+    member: Membership,
+    edit_form: MemberEditForm | None = None,
+    reassign_form: ReassignForm | None = None,
+) -> dict[str, Any]:
+    # A visible member is in a manager's team, so a manager may move their customers within it.
+    can_reassign = actor.is_admin or actor.is_manager
+    if edit_form is None and actor.is_admin:
+        edit_form = MemberEditForm(
+            initial={
+                "full_name": member.user.full_name,
+                "role": member.role,
+                "manager": member.manager_id,
+                "is_active": member.user.is_active,
+            }
+        )
+    managers = (
+        [u for u in manager_choices(tenant=actor.tenant) if u.pk != member.user_id] if actor.is_admin else []
+    )
+    if member.manager is not None and member.manager not in managers and actor.is_admin:
+        # Keep a deactivated manager visible as the current choice rather than silently dropping it.
+        managers.insert(0, member.manager)
+    return {
+        "member": member,
+        "role_badge": _role_badge(member.role),
+        "is_self": member.user_id == actor.user.pk,
+        "edit_form": edit_form,
+        "managers": managers,
+        "roles": Role.choices,
+        "can_reassign": can_reassign,
+        "reassign_form": reassign_form or ReassignForm(),
+        "targets": list(reassign_targets(actor, member)) if can_reassign else [],
+    }
+
+
+@login_required
+@require_GET
+def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _leader(request)
+    member = _member_or_404(actor, user_id)
+    return render(request, "tenancy/team/member.html", _detail_context(actor, member))
+
+
+@login_required
+@require_POST
+def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _leader(request)
+    member = _member_or_404(actor, user_id)
+    if not actor.is_admin:
+        raise PermissionDenied("Only an admin edits people.")
+    form = MemberEditForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            "full_name": data["full_name"],
+            "role": data["role"],
+            "manager_id": data["manager"],
+            "is_active": data["is_active"],
+        }
+        was_active = member.user.is_active
+        try:
+            change = member_update(actor=actor, membership=member, changes=changes)
+        except DomainError as exc:
+            _add_service_errors(form, exc)
+        else:
+            user = change.membership.user
+            text = f"Saved {user.display_name}."
+            if was_active and not user.is_active:
+                text = (
+                    f"{user.display_name} is deactivated: signed out, {change.revoked_tokens} API "
+                    f"token{'s' if change.revoked_tokens != 1 else ''} revoked. Their customers stay "
+                    "assigned to them until you move them."
+                )
+            messages.success(request, text)
+            return redirect("team-member", user_id=user_id)
+    context = _detail_context(actor, member, edit_form=form)
+    return render(request, "tenancy/team/member.html", context, status=422)
+
+
+@login_required
+@require_POST
+def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _leader(request)
+    member = _member_or_404(actor, user_id)
+    form = ReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            result = member_reassign_customers(
+                actor=actor, from_member=member, to_user_id=form.cleaned_data["to_user"]
+            )
+        except Forbidden as exc:
+            form.add_error("to_user", exc.detail)
+        except DomainError as exc:
+            _add_service_errors(form, exc)
+        else:
+            moved = result.moved
+            if moved:
+                messages.success(
+                    request,
+                    f"Moved {moved} customer{'s' if moved != 1 else ''} from {result.from_user.display_name} "
+                    f"to {result.to_user.display_name}.",
+                )
+            else:
+                messages.info(request, f"{result.from_user.display_name} had no customers to move.")
+            return redirect("team-member", user_id=user_id)
+    context = _detail_context(actor, member, reassign_form=form)
+    context["reassign_open"] = True
+    return render(request, "tenancy/team/member.html", context, status=422)
