@@ -82,6 +82,7 @@ def test_build_test_save_edit_and_see_two_versions(
     page.get_by_label("What changed and why").fill("A month, not three weeks")
     page.get_by_role("button", name="Save new version").click()
     page.wait_for_load_state("load")
+    page.locator("#toasts").get_by_text("Saved version 2.").wait_for()
     history = page.locator("#metric-history")
     history.get_by_text("Version 2").wait_for()
     assert history.locator(".metrics-version").count() == 2

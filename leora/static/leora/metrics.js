@@ -68,6 +68,21 @@
     if (window.Leora && window.Leora.toast) window.Leora.toast(text, kind);
   }
 
+  // A toast meant for the page we are about to load: shown once by start() there.
+  function carryToast(text, kind) {
+    try { sessionStorage.setItem("leora-metrics-toast", JSON.stringify({ text: text, kind: kind })); } catch (e) { /* private mode */ }
+  }
+
+  function showCarriedToast() {
+    try {
+      var saved = sessionStorage.getItem("leora-metrics-toast");
+      if (!saved) return;
+      sessionStorage.removeItem("leora-metrics-toast");
+      var message = JSON.parse(saved);
+      toast(message.text, message.kind);
+    } catch (e) { /* nothing to show */ }
+  }
+
   function debounce(fn, ms) {
     var timer = null;
     return function () {
@@ -483,7 +498,8 @@
       var data = result.data || {};
       if (result.ok) {
         var unchanged = self.config.mode === "edit" && data.version === self.config.version;
-        toast(unchanged ? "Nothing changed, so no new version was saved." : "Saved version " + data.version + ".", unchanged ? "info" : "success");
+        carryToast(unchanged ? "Nothing changed, so no new version was saved." : "Saved version " + data.version + ".",
+                   unchanged ? "info" : "success");
         window.location.assign("/metrics/" + encodeURIComponent(data.code) + "/");
         return;
       }
@@ -535,7 +551,7 @@
       if (!yes) return;
       api("POST", "/definitions/" + encodeURIComponent(self.config.code) + "/versions/" + version + "/restore",
           { expected_version: self.config.version }).then(function (result) {
-        if (result.ok) { window.location.reload(); return; }
+        if (result.ok) { carryToast("Version " + version + " saved as version " + result.data.version + ".", "success"); window.location.reload(); return; }
         toast((result.data && result.data.detail) || "Could not restore.", "error");
       });
     });
@@ -596,6 +612,7 @@
   }
 
   function start() {
+    showCarriedToast();
     var configEl = document.getElementById("metric-editor-config");
     var root = document.getElementById("metric-editor");
     if (configEl && root) window.metricEditor = new Editor(root, JSON.parse(configEl.textContent));
