@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
@@ -112,8 +112,10 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> dict[st
 
 
 @router.post("", response={201: MemberCreatedOut}, summary="Add a person (admins)")
-def create_member(request: HttpRequest, payload: MemberIn) -> Status[Any]:
+def create_member(request: HttpRequest, response: HttpResponse, payload: MemberIn) -> Status[Any]:
     actor = actor_of(request)
+    # The answer may carry a password: no cache along the way may keep it.
+    response["Cache-Control"] = "no-store"
     created = member_create(
         actor=actor,
         tenant=actor.tenant,

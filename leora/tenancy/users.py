@@ -168,7 +168,7 @@ def _check_password(password: str, user: User) -> None:
 
 
 def _email_taken(email: str, tenant: Tenant) -> Conflict:
-    member = Membership.objects.filter(tenant_id=tenant.pk, user__email=email).exists()
+    member = Membership.objects.filter(tenant_id=tenant.pk, user__email__iexact=email).exists()
     # Whether the address belongs to someone in another tenant is not this tenant's business to learn.
     message = f"{email} is already a member of this team" if member else f"{email} is already in use"
     return Conflict(message, [FieldError("email", message)])
@@ -205,7 +205,7 @@ def member_create(
     _check_role(role)
     email = User.objects.normalize_email(email).strip().lower()
     full_name = full_name.strip()
-    if User.objects.filter(email=email).exists():
+    if User.objects.filter(email__iexact=email).exists():
         raise _email_taken(email, tenant)
     manager = _manager_for(tenant=tenant, manager_id=manager_id)
     user = User(email=email, full_name=full_name)

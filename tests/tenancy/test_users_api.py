@@ -133,6 +133,7 @@ def test_an_admin_adds_a_rep_with_a_generated_password(world: Any, api_as: Any, 
         },
     )
     assert response.status_code == 201, response.content
+    assert response["Cache-Control"] == "no-store"
     body = response.json()
     assert body["email"] == "new.rep@acme.test"
     assert body["manager"]["id"] == world.manager.pk and body["customer_count"] == 0
@@ -380,3 +381,26 @@ def test_moving_another_tenants_customers_never_happens(world: Any, books: Any, 
     api_as(world.admin).post(f"/api/users/{world.rep1.pk}/reassign-customers", {"to_user_id": world.rep3.pk})
     other_customer.refresh_from_db()
     assert other_customer.assigned_rep_id == world.other_rep.pk
+
+
+def test_a_manager_cannot_move_customers_of_someone_outside_their_team(
+    world: Any, books: Any, api_as: Any
+) -> None:
+    response = api_as(world.manager).post(
+        f"/api/users/{world.rep3.pk}/reassign-customers", {"to_user_id": world.rep1.pk}
+    )
+    assert response.status_code == 404
+    assert assigned(world, world.rep3) == 1
+
+
+def test_a_manager_editing_someone_outside_their_team_gets_404(world: Any, api_as: Any) -> None:
+    assert api_as(world.manager).patch(f"/api/users/{world.rep3.pk}", {"full_name": "X"}).status_code == 404
+
+
+def test_reactivating_keeps_old_tokens_revoked(world: Any, api_as: Any) -> None:
+    issued = api_token_create(tenant=world.acme, user=world.rep1)
+    admin = api_as(world.admin)
+    admin.patch(f"/api/users/{world.rep1.pk}", {"is_active": False})
+    response = admin.patch(f"/api/users/{world.rep1.pk}", {"is_active": True})
+    assert response.status_code == 200 and response.json()["is_active"] is True
+    assert Client().get("/api/me", headers={"Authorization": f"Bearer {issued.plaintext}"}).status_code == 401
