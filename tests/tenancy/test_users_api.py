@@ -1,12 +1,17 @@
+import threading
+import time
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
 from leora.crm.models import Customer
+from leora.errors import Conflict
 from leora.tenancy.models import ApiToken, AuditEvent, Membership, Role, User
 from leora.tenancy.services import api_token_create
-from tests.factories import make_customer, make_user
+from leora.tenancy.users import member_update
+from tests.factories import actor, make_customer, make_tenant, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -404,3 +409,40 @@ def test_reactivating_keeps_old_tokens_revoked(world: Any, api_as: Any) -> None:
     response = admin.patch(f"/api/users/{world.rep1.pk}", {"is_active": True})
     assert response.status_code == 200 and response.json()["is_active"] is True
     assert Client().get("/api/me", headers={"Authorization": f"Bearer {issued.plaintext}"}).status_code == 401
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks between two connections")
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(transactional_db: Any) -> None:
+    # given two active admins, the first demoting the second and holding its transaction open
+    tenant = make_tenant("race")
+    first, second = (make_user(tenant, f"{n}@race.test", Role.ADMIN) for n in ("first", "second"))
+    holding, release = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def demote(by: User, target: User, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                membership = Membership.objects.select_related("user").get(tenant=tenant, user=target)
+                member_update(actor=actor(tenant, by), membership=membership, changes={"role": "manager"})
+                if hold:
+                    holding.set()
+                    release.wait(5)
+            outcomes[by.email] = "done"
+        except Conflict:
+            outcomes[by.email] = "refused"
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=demote, args=(first, second, True))
+    one.start()
+    assert holding.wait(5)
+    # when the second demotes the first while the first change is still open
+    two = threading.Thread(target=demote, args=(second, first, False))
+    two.start()
+    time.sleep(0.3)
+    release.set()
+    one.join(10)
+    two.join(10)
+    # then the later change waited for the earlier one and was refused
+    assert outcomes == {"first@race.test": "done", "second@race.test": "refused"}
+    assert Membership.objects.filter(tenant=tenant, role=Role.ADMIN).count() == 1
