@@ -212,10 +212,14 @@ def job_claim(
     """
     now = now or timezone.now()
     lease = timedelta(seconds=lease_seconds or job_setting("JOB_LEASE_SECONDS"))
+    ready = Job.objects.filter(status=JobStatus.PENDING, run_after__lte=now)
+    if types:
+        ready = ready.filter(type__in=list(types))
+    # An idle worker polls often: a plain read first keeps an empty poll from taking SQLite's write
+    # lock (every transaction there is BEGIN IMMEDIATE) or a PostgreSQL transaction.
+    if not ready.exists():
+        return []
     with transaction.atomic():
-        ready = Job.objects.filter(status=JobStatus.PENDING, run_after__lte=now)
-        if types:
-            ready = ready.filter(type__in=list(types))
         # PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent claimers each lock different rows instead of
         # waiting on the same ones. SQLite ignores select_for_update, but our transactions there are
         # BEGIN IMMEDIATE, so this select-then-update runs under the database's single write lock.
