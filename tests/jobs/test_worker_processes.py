@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from leora.jobs.models import Job, JobStatus
+from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
 from leora.jobs.services import job_enqueue, job_enqueue_many, job_recover
 from tests.jobs import recording_worker
 from tests.jobs.processes import finish, start_worker, wait_for
@@ -123,3 +123,15 @@ def test_a_worker_logs_one_line_per_state_change(transactional_db: Any) -> None:
     assert code == 0, err
     events = [line.split("event=")[1].split()[0] for line in err.splitlines() if f"job={job.pk}" in line]
     assert events == ["job.started", "job.retry_scheduled", "job.started", "job.completed"]
+
+
+def test_processes_mode_runs_several_workers_and_stops_them_all_on_sigterm(transactional_db: Any) -> None:
+    for _ in range(5):
+        job_enqueue(job_type="noop")
+    parent = start_worker("--processes", "2")
+    wait_for(lambda: WorkerHeartbeat.objects.filter(stopped_at__isnull=True).count() == 2)
+    wait_for(lambda: Job.objects.filter(status=JobStatus.COMPLETED).count() == 5)
+    parent.send_signal(signal.SIGTERM)
+    code, err = finish(parent, timeout=30)
+    assert code == 0, err
+    assert WorkerHeartbeat.objects.filter(stopped_at__isnull=False).count() == 2

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from leora.jobs.registry import type_names
+from leora.jobs.supervisor import Supervisor
 from leora.jobs.worker import Worker
 
 
@@ -15,6 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--concurrency", type=int, default=1, help="jobs run at once (threads)")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="run this many worker processes, each with --concurrency threads",
+        )
         parser.add_argument("--types", nargs="+", default=None, help="only run these job types")
         parser.add_argument("--max-jobs", type=int, default=None, help="exit after running this many jobs")
         parser.add_argument("--burst", action="store_true", help="exit once no job is ready")
@@ -31,8 +38,10 @@ class Command(BaseCommand):
         unknown = sorted(set(types) - set(type_names()))
         if unknown:
             raise CommandError(f"unknown job type(s): {', '.join(unknown)}; known: {', '.join(type_names())}")
-        if options["concurrency"] < 1:
-            raise CommandError("--concurrency must be at least 1")
+        if options["concurrency"] < 1 or options["processes"] < 1:
+            raise CommandError("--concurrency and --processes must be at least 1")
+        if options["processes"] > 1:
+            raise SystemExit(Supervisor(options["processes"], self._child_args(options)).run())
         worker = Worker(
             concurrency=options["concurrency"],
             types=types,
@@ -50,3 +59,17 @@ class Command(BaseCommand):
                 f"worker {worker.worker_id} stopped: {stats.succeeded} succeeded, {stats.retried} retried, "
                 f"{stats.failed} failed, {stats.cancelled} cancelled"
             )
+
+    @staticmethod
+    def _child_args(options: dict[str, Any]) -> list[str]:
+        args = ["--concurrency", str(options["concurrency"]), "--batch-size", str(options["batch_size"])]
+        for name in ("max_jobs", "lease_seconds", "poll_interval"):
+            if options[name] is not None:
+                args += [f"--{name.replace('_', '-')}", str(options[name])]
+        if options["types"]:
+            args += ["--types", *options["types"]]
+        if options["burst"]:
+            args.append("--burst")
+        if options["no_schedule"]:
+            args.append("--no-schedule")
+        return args
