@@ -85,7 +85,7 @@ def job_failure_notify(*, job_id: UUID, now: datetime | None = None) -> int:
         send_mail(
             subject=f"[Leora] {title}",
             message=(
-                f"A {job.type} job in {tenant.name} failed for good.\n\n"
+                f"The {job.type} job {job.pk} in {tenant.name} failed for good.\n\n"
                 f"Last error: {job.last_error}\n\nDetails: {url}\n\n"
                 "Further failures of this job type in the next hour are listed in the app only."
             ),
