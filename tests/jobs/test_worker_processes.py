@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
-from leora.jobs.services import job_enqueue, job_enqueue_many, job_recover
+from leora.jobs.services import job_cancel, job_enqueue, job_enqueue_many, job_recover
+from tests.factories import actor
 from tests.jobs import recording_worker
 from tests.jobs.processes import finish, start_worker, wait_for
 
@@ -135,3 +136,15 @@ def test_processes_mode_runs_several_workers_and_stops_them_all_on_sigterm(trans
     code, err = finish(parent, timeout=30)
     assert code == 0, err
     assert WorkerHeartbeat.objects.filter(stopped_at__isnull=False).count() == 2
+
+
+def test_cancelling_a_running_job_stops_it_in_its_worker(world: Any, transactional_db: Any) -> None:
+    job = job_enqueue(job_type="sleep", payload={"seconds": 60, "steps": 600}, tenant=world.acme)
+    worker = start_worker("--lease-seconds", "3", "--max-jobs", "1")
+    wait_for(Job.objects.filter(pk=job.pk, status=JobStatus.PROCESSING, progress__gt=0).exists)
+    job_cancel(actor=actor(world.acme, world.admin), job=Job.objects.get(pk=job.pk))
+    code, err = finish(worker, timeout=30)
+    assert code == 0, err
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.status == JobStatus.CANCELLED
+    assert stored.progress < 100
