@@ -19,6 +19,8 @@ def test_a_rep_searches_their_book_and_opens_a_customer(
     world: Any, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = desktop
+    page.goto("/login/")
+    screenshot(page, "login-desktop")
     # given a rep signed in on the home page
     sign_in(page, "rep1@acme.test")
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load from static files"
@@ -104,6 +106,8 @@ def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
     world: Any, sample_book: Any, phone: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = phone
+    page.goto("/login/")
+    screenshot(page, "login-phone")
     sign_in(page, "rep1@acme.test")
     screenshot(page, "dashboard-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
@@ -135,3 +139,27 @@ def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
     page.wait_for_url("**/customers/*/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "customer-detail-phone")
+
+
+def test_toasts_announce_and_the_confirm_modal_answers_by_keyboard(
+    world: Any, desktop: Any, sign_in: Any
+) -> None:
+    page = desktop
+    sign_in(page, "rep1@acme.test")
+    page.evaluate("Leora.toast('Order saved', 'success')")
+    toast = page.locator("#toasts .toast-success")
+    assert toast.inner_text().startswith("Order saved")
+    assert page.locator("#toasts").get_attribute("aria-live") == "polite"
+
+    # Wrapped in a function returning nothing: evaluate() would otherwise wait for the answer.
+    page.evaluate("() => { Leora.confirm('Delete this note?').then(a => { window.__answer = a; }); }")
+    dialog = page.get_by_role("dialog")
+    assert dialog.is_visible() and "Delete this note?" in dialog.inner_text()
+    page.keyboard.press("Escape")
+    page.wait_for_function("window.__answer === false")
+
+    page.evaluate(
+        "() => { Leora.confirm('Archive?', {confirmLabel: 'Archive'}).then(a => { window.__answer = a; }); }"
+    )
+    page.get_by_role("button", name="Archive").click()
+    page.wait_for_function("window.__answer === true")
