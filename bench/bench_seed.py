@@ -31,6 +31,7 @@ def _child(customers: int) -> None:
     from datetime import date
 
     from django.core.management import call_command
+    from django.db import connection
 
     from leora.demo.generator import SeedOptions, seed_tenant, tenant_delete
     from leora.demo.presets import preset_for
@@ -47,13 +48,16 @@ def _child(customers: int) -> None:
     )
     seconds = time.monotonic() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    tenant_delete(result.tenant)
     print(
         json.dumps(
             {"customers": result.customers, "lines": result.order_lines, "orders": result.orders,
              "seconds": seconds, "peak_mb": peak_mb}
-        )
+        ),
+        flush=True,
     )  # fmt: skip
+    if connection.vendor == "postgresql":
+        # A SQLite file goes with its temporary directory; a PostgreSQL database is someone's to keep.
+        tenant_delete(result.tenant)
 
 
 def _measure(customers: int, database_url: str | None) -> dict[str, float]:
