@@ -163,3 +163,17 @@ def test_toasts_announce_and_the_confirm_modal_answers_by_keyboard(
     )
     page.get_by_role("button", name="Archive").click()
     page.wait_for_function("window.__answer === true")
+
+
+def test_paging_by_keyboard_keeps_focus_in_the_results(
+    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+) -> None:
+    page = desktop
+    sign_in(page, "rep1@acme.test")
+    page.goto("/customers/")
+    page.get_by_role("link", name="Next →").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/customers/?page=2")
+    page.get_by_text("Page 2 of 2").wait_for()
+    assert page.evaluate("document.activeElement.id") == "customer-results"
+    assert len(rows(page)) == 3

@@ -138,6 +138,18 @@
     });
   });
 
+  // When a sort or page link replaces the region it lived in, focus would fall back to <body> and a
+  // keyboard user would start again from the top; keep them in the region that just changed.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var active = document.activeElement;
+    if (active && active !== document.body) return;
+    var id = event.detail.target && event.detail.target.id;
+    var region = id && document.getElementById(id);
+    if (!region) return;
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus({ preventScroll: true });
+  });
+
   document.addEventListener("toast", function (event) {
     var detail = event.detail || {};
     toast(detail.text || detail.value, detail.kind);
