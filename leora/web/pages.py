@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,3 +131,21 @@ def actor_of_page(request: HttpRequest) -> Actor:
     if not isinstance(actor, Actor):
         raise PermissionDenied("You are not a member of any team.")
     return actor
+
+
+def add_toast(response: HttpResponse, text: str, kind: str = "success") -> HttpResponse:
+    """Ask the page to show a toast after an htmx request; returns ``response``.
+
+    Kept beside any other events already in HX-Trigger, so several helpers can add their own.
+    """
+    raw = response.headers.get("HX-Trigger", "") or "{}"
+    try:
+        events = json.loads(raw)
+    except json.JSONDecodeError:
+        # The other form of the header: plain event names separated by commas.
+        events = {name.strip(): None for name in raw.split(",") if name.strip()}
+    if not isinstance(events, dict):
+        events = {}
+    events["toast"] = {"text": text, "kind": kind}
+    response["HX-Trigger"] = json.dumps(events)
+    return response
