@@ -226,6 +226,8 @@ class Activity(TenantOwned):
         indexes = [
             models.Index(fields=["tenant", "customer", "occurred_at"]),
             models.Index(fields=["tenant", "user", "occurred_at"]),
+            # The tenant-wide "recent activity" feed reads newest first.
+            models.Index(fields=["tenant", "-occurred_at"], name="activity_tenant_recent"),
         ]
 
     def __str__(self) -> str:

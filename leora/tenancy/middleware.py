@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from leora.tenancy import scoping
 from leora.tenancy.actors import actor_for, membership_for
@@ -53,4 +54,9 @@ class TenantMiddleware:
                 if membership is not None:
                     request.actor = actor_for(membership)  # type: ignore[attr-defined]
                     scoping.activate(membership.tenant_id)
-            return self.get_response(request)
+                    # Pages show times in the tenant's zone (weeks start on Monday there too).
+                    timezone.activate(membership.tenant.tzinfo)
+            try:
+                return self.get_response(request)
+            finally:
+                timezone.deactivate()
