@@ -210,3 +210,13 @@ def test_the_list_runs_a_fixed_number_of_queries(
     # token lookup, membership, list count, page: more customers must not add queries.
     with django_assert_max_num_queries(8):
         assert client.get("/api/customers", page_size=30).status_code == 200
+
+
+def test_an_email_on_a_reserved_test_domain_is_accepted_and_a_malformed_one_is_422(
+    world: Any, api_as: Any
+) -> None:
+    admin = api_as(world.admin)
+    assert admin.post("/api/customers", {"name": "A", "email": "orders@venue.test"}).status_code == 201
+    response = admin.post("/api/customers", {"name": "B", "email": "not-an-email"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "email"

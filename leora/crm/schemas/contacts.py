@@ -1,10 +1,11 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import EmailStr, field_validator
+from pydantic import field_validator
 
 from leora.crm.schemas.common import CustomerRef, not_blank, not_blank_or_none
 from leora.pagination import ListParams
+from leora.schema_types import EmailAddress
 
 
 class ContactOut(Schema):
@@ -22,7 +23,7 @@ class ContactIn(Schema):
     customer_id: int
     name: str = Field(..., max_length=200)
     title: str = Field("", max_length=100)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     phone: str = Field("", max_length=40)
     is_primary: bool = Field(
         False, description="the customer's one primary contact; setting it unsets others"
@@ -35,7 +36,7 @@ class ContactPatch(Schema):
     customer_id: int | None = None
     name: str | None = Field(None, max_length=200)
     title: str | None = Field(None, max_length=100)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     phone: str | None = Field(None, max_length=40)
     is_primary: bool | None = None
 

@@ -1,11 +1,12 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import EmailStr, field_validator
+from pydantic import field_validator
 
 from leora.crm.models import AccountType, CustomerStatus, LicenceType
 from leora.crm.schemas.common import UserRef
 from leora.pagination import ListParams
+from leora.schema_types import EmailAddress
 
 
 def _not_blank(value: str) -> str:
@@ -50,7 +51,7 @@ class CustomerIn(Schema):
     postal_code: str = Field("", max_length=20)
     country: str = Field("US", max_length=2)
     phone: str = Field("", max_length=40)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     licence_number: str = Field("", max_length=40)
     licence_type: LicenceType = LicenceType.NONE
     notes: str = ""
@@ -71,7 +72,7 @@ class CustomerPatch(Schema):
     postal_code: str | None = Field(None, max_length=20)
     country: str | None = Field(None, max_length=2)
     phone: str | None = Field(None, max_length=40)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     licence_number: str | None = Field(None, max_length=40)
     licence_type: LicenceType | None = None
     notes: str | None = None
