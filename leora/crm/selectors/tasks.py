@@ -12,8 +12,8 @@ from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, V
 from django.utils import timezone
 
 from leora.crm.models import Task, TaskPriority, TaskStatus
+from leora.crm.services.common import check_range
 from leora.crm.visibility import get_visible
-from leora.errors import InvalidInput
 from leora.pagination import apply_ordering
 from leora.tenancy.actors import Actor
 
@@ -64,8 +64,7 @@ def task_list(
     mine: bool | None = None,
 ) -> QuerySet[Task]:
     """Return the tasks the actor may see, filtered; order them with ``task_ordering``."""
-    if due_from and due_to and due_from > due_to:
-        raise InvalidInput.on("due_to", "due_to must be on or after due_from")
+    check_range(due_from, due_to, low_field="due_from", high_field="due_to")
     tasks = visible_tasks(actor).select_related("customer", "assigned_to", "assigned_by")
     if search:
         term = search.strip()
