@@ -7,6 +7,7 @@ urlpatterns = [
     path("metrics/", include("leora.metrics.urls")),
     path("jobs/", include("leora.jobs.urls")),
     path("team/", include("leora.tenancy.urls")),
+    path("account/", include("leora.tenancy.account_urls")),
     path("", include("leora.crm.urls")),
     path("", include("leora.web.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The people of a tenant: `/api/users` (list, get, add, edit, deactivate, reassign their customers)."""
+"""The people of a tenant: `/api/users` (list, get, add, edit, deactivate, reassign their customers,
+reset a password)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from leora.tenancy.users import (
     member_create,
     member_get,
     member_list,
+    member_password_reset,
     member_reassign_customers,
     member_update,
 )
@@ -85,6 +87,18 @@ class MemberFilters(ListParams):
     role: Role | None = None
     manager_id: int | None = None
     is_active: bool | None = None
+
+
+class PasswordResetIn(Schema):
+    password: str | None = Field(
+        None, max_length=128, description="checked by the password rules; generated and returned when omitted"
+    )
+
+
+class PasswordResetOut(MemberOut):
+    initial_password: str | None = Field(
+        None, description="the generated password when none was given; shown once, never again"
+    )
 
 
 class ReassignIn(Schema):
@@ -160,3 +174,24 @@ def reassign_customers(request: HttpRequest, user_id: int, payload: ReassignIn) 
     actor = actor_of(request)
     member = member_get(actor=actor, user_id=user_id)
     return member_reassign_customers(actor=actor, from_member=member, to_user_id=payload.to_user_id)
+
+
+@router.post(
+    "/{user_id}/reset-password",
+    response=PasswordResetOut,
+    summary="Give a person a new password (admins)",
+    description="Without a body (or with `{}`) a password is generated and returned once as "
+    "`initial_password`. The person's signed-in sessions end; their API tokens keep working.",
+)
+def reset_password(
+    request: HttpRequest, response: HttpResponse, user_id: int, payload: PasswordResetIn | None = None
+) -> Any:
+    actor = actor_of(request)
+    # The answer may carry a password: no cache along the way may keep it.
+    response["Cache-Control"] = "no-store"
+    member = member_get(actor=actor, user_id=user_id)
+    reset = member_password_reset(
+        actor=actor, membership=member, password=payload.password if payload else None
+    )
+    member.initial_password = reset.new_password  # type: ignore[attr-defined]
+    return member

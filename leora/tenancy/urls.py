@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:user_id>/", views.team_member, name="team-member"),
     path("<int:user_id>/edit/", views.team_member_edit, name="team-member-edit"),
     path("<int:user_id>/reassign/", views.team_member_reassign, name="team-member-reassign"),
+    path(
+        "<int:user_id>/reset-password/", views.team_member_reset_password, name="team-member-reset-password"
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The people of a tenant: who an actor may see, and the admin's writes (add, edit, deactivate, reassign).
+"""The people of a tenant: who an actor may see, the admin's writes (add, edit, deactivate, reassign,
+reset a password), and what a person changes on their own account (name, password).
 
 A member is a ``Membership`` (role, manager) with its ``User`` (email, name, active flag). Rows are read
 as memberships of the actor's tenant, so another tenant's user is simply absent (404). Admins see and
@@ -159,12 +160,12 @@ def _manager_for(*, tenant: Tenant, manager_id: int | None, member_user_id: int 
     return membership.user
 
 
-def _check_password(password: str, user: User) -> None:
+def _check_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
         messages = [str(message) for message in exc.messages]
-        raise InvalidInput(" ".join(messages), [FieldError("password", m) for m in messages]) from None
+        raise InvalidInput(" ".join(messages), [FieldError(field, m) for m in messages]) from None
 
 
 def _email_taken(email: str, tenant: Tenant) -> Conflict:
@@ -355,3 +356,86 @@ def member_reassign_customers(*, actor: Actor, from_member: Membership, to_user_
             after={"assigned_rep_id": target.user_id, "customers_moved": moved},
         )
     return Reassignment(from_user=from_member.user, to_user=target.user, moved=moved)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A person's own account, and an admin's password reset
+
+
+@transaction.atomic
+def user_profile_update(*, actor: Actor, full_name: str) -> User:
+    """Change the actor's own full name; returns the user. Saving the same name writes nothing."""
+    user = actor.user
+    user.refresh_from_db(fields=["full_name"])
+    full_name = full_name.strip()
+    if full_name == user.full_name:
+        return user
+    before = {"full_name": user.full_name}
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    audit_record(
+        tenant=actor.tenant,
+        actor=user,
+        action="user.update",
+        obj=user,
+        before=before,
+        after={"full_name": full_name},
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, actor: Actor, current_password: str, new_password: str) -> User:
+    """Set the actor's own password after checking the current one and the password rules.
+
+    Returns the user. Every other sign-in of theirs ends, because a session remembers a hash of the
+    password it started with; the caller keeps its own alive with ``update_session_auth_hash``.
+    """
+    user = actor.user
+    user.refresh_from_db(fields=["password"])
+    if not user.check_password(current_password):
+        raise InvalidInput.on("current_password", "your current password is not right")
+    _check_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # The event says that it happened and who did it; the password, even hashed, stays out of the trail.
+    audit_record(tenant=actor.tenant, actor=user, action="user.password_change", obj=user)
+    return user
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    membership: Membership
+    # The generated password, shown once; None when the admin chose one.
+    new_password: str | None
+
+
+@transaction.atomic
+def member_password_reset(
+    *, actor: Actor, membership: Membership, password: str | None = None
+) -> PasswordReset:
+    """Give a member of the actor's tenant a new password (admins): ``password`` when given and
+    allowed by the password rules, else a generated one, returned once. The person's sign-ins end;
+    their API tokens keep working (deactivate them, or revoke tokens, to stop those)."""
+    _require_admin(actor)
+    if membership.tenant_id != actor.tenant.pk:
+        raise NotFound("user not found")
+    user = membership.user
+    if Membership.objects.filter(user_id=user.pk).exclude(tenant_id=actor.tenant.pk).exists():
+        message = f"{user.email} also belongs to another tenant; their password cannot be reset from here"
+        raise Conflict(message, [FieldError("password", message)])
+    generated = None
+    if password is None:
+        generated = password = generate_password()
+    else:
+        _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        tenant=actor.tenant,
+        actor=actor.user,
+        action="user.password_reset",
+        obj=user,
+        after={"generated": generated is not None},
+    )
+    return PasswordReset(membership=membership, new_password=generated)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.errors import DomainError, Forbidden, NotFound
@@ -24,10 +25,11 @@ from leora.tenancy.users import (
     member_create,
     member_get,
     member_list,
+    member_password_reset,
     member_reassign_customers,
     member_update,
 )
-from leora.web.pages import actor_of_page, page_slice, render_page
+from leora.web.pages import actor_of_page, page_slice, render_page, wants_fragment
 
 SEARCH_MAX_LENGTH = 100
 # Page sort keys and the member_list annotations they order by.
@@ -64,6 +66,10 @@ class MemberEditForm(forms.Form):
 
 class ReassignForm(forms.Form):
     to_user = forms.IntegerField(label="New owner")
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(max_length=128, required=False, strip=False, widget=forms.PasswordInput)
 
 
 def _leader(request: HttpRequest) -> Actor:
@@ -192,6 +198,7 @@ def _detail_context(
     member: Membership,
     edit_form: MemberEditForm | None = None,
     reassign_form: ReassignForm | None = None,
+    reset_form: PasswordResetForm | None = None,
 ) -> dict[str, Any]:
     # A visible member is in a manager's team, so a manager may move their customers within it.
     can_reassign = actor.is_admin or actor.is_manager
@@ -220,6 +227,10 @@ def _detail_context(
         "can_reassign": can_reassign,
         "reassign_form": reassign_form or ReassignForm(),
         "targets": list(reassign_targets(actor, member)) if can_reassign else [],
+        # Admins reset other people's passwords; their own is changed on the account page, which keeps
+        # them signed in.
+        "can_reset_password": actor.is_admin and member.user_id != actor.user.pk,
+        "reset_form": reset_form or PasswordResetForm(),
     }
 
 
@@ -296,3 +307,32 @@ def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     context = _detail_context(actor, member, reassign_form=form)
     context["reassign_open"] = True
     return render(request, "tenancy/team/member.html", context, status=422)
+
+
+@login_required
+@require_POST
+def team_member_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Give someone a new password. A generated one is shown on this answer itself, once (never via a
+    redirect), and an htmx request gets just the password card back."""
+    actor = _leader(request)
+    member = _member_or_404(actor, user_id)
+    if not actor.is_admin:
+        raise PermissionDenied("Only an admin resets passwords.")
+    if member.user_id == actor.user.pk:
+        return redirect(reverse("account") + "#password")
+    form = PasswordResetForm(request.POST)
+    reset = None
+    if form.is_valid():
+        try:
+            reset = member_password_reset(
+                actor=actor, membership=member, password=form.cleaned_data["password"] or None
+            )
+        except DomainError as exc:
+            _add_service_errors(form, exc)
+    context = _detail_context(actor, member, reset_form=None if reset else form)
+    context["password_reset"] = reset
+    template = "tenancy/team/_password_card.html" if wants_fragment(request) else "tenancy/team/member.html"
+    response = render(request, template, context, status=200 if reset else 422)
+    # The answer may carry a password: keep it out of every cache.
+    response["Cache-Control"] = "no-store"
+    return response
