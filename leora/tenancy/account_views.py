@@ -47,7 +47,10 @@ class PasswordForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(
+        max_length=100,
+        error_messages={"required": "Give the token a name, such as the program that will use it."},
+    )
 
 
 def _add_service_errors(form: forms.Form, exc: DomainError) -> None:
