@@ -212,3 +212,7 @@ def test_resetting_through_the_page_signs_the_person_out(world: Any) -> None:
 
     assert not is_signed_in(phone)
     assert User.objects.get(pk=world.rep1.pk).check_password(STRONG)
+
+
+def test_the_login_page_sends_people_to_their_admin_who_can_now_reset_it(client: Client) -> None:
+    assert "Ask your Leora admin to reset your password" in client.get("/login/").content.decode()
