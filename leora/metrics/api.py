@@ -45,6 +45,7 @@ from leora.metrics.selectors import (
     metric_history,
     metric_list,
     template_list,
+    with_current,
 )
 from leora.metrics.services import (
     FormulaInvalid,
@@ -55,7 +56,7 @@ from leora.metrics.services import (
     metric_update,
     metrics_import,
 )
-from leora.pagination import apply_ordering, page_of, paginate
+from leora.pagination import apply_ordering, page_of
 from leora.tenancy.auth import actor_of
 
 router = Router()
@@ -86,8 +87,14 @@ def list_definitions(request: HttpRequest, filters: Query[MetricFilters]) -> dic
         search=filters.search,
         kind=filters.kind,
         include_deprecated=filters.include_deprecated,
+        current=False,
     )
-    return paginate(apply_ordering(definitions, filters.ordering, METRIC_ORDERING, "code"), filters)
+    ordered = apply_ordering(definitions, filters.ordering, METRIC_ORDERING, "code")
+    # Counted without the current-version join; only the page's rows take it.
+    total = ordered.count()
+    start = (filters.page - 1) * filters.page_size
+    items = list(with_current(ordered)[start : start + filters.page_size])
+    return {"items": items, "total": total, "page": filters.page, "page_size": filters.page_size}
 
 
 @router.post(

@@ -33,10 +33,16 @@ def with_current(definitions: QuerySet[MetricDefinition]) -> QuerySet[MetricDefi
 
 
 def metric_list(
-    *, actor: Actor, search: str | None = None, kind: str | None = None, include_deprecated: bool = False
+    *,
+    actor: Actor,
+    search: str | None = None,
+    kind: str | None = None,
+    include_deprecated: bool = False,
+    current: bool = True,
 ) -> QuerySet[MetricDefinition]:
     """Return the tenant's definitions (deprecated ones only when asked), searched over code, name and
-    description; ordering is left to the caller."""
+    description; ordering is left to the caller. With ``current`` each row also carries its current
+    version's fields (see ``with_current``); without it counting needs no join."""
     definitions = MetricDefinition.objects.for_tenant(actor.tenant)
     if not include_deprecated:
         definitions = definitions.filter(deprecated_at__isnull=True)
@@ -47,7 +53,7 @@ def metric_list(
         definitions = definitions.filter(
             Q(code__icontains=term) | Q(name__icontains=term) | Q(description__icontains=term)
         )
-    return with_current(definitions)
+    return with_current(definitions) if current else definitions
 
 
 def metric_get(*, actor: Actor, code: str) -> MetricDefinition:
