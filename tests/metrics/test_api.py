@@ -46,7 +46,7 @@ def test_the_list_is_paginated(world: Any, api_as: Any) -> None:
 
 def test_search_covers_code_name_and_description(world: Any, api_as: Any) -> None:
     client = api_as(world.manager)
-    assert [i["code"] for i in client.get("/api/metrics/definitions", search="dormant").json()["items"]] == [
+    assert [i["code"] for i in client.get("/api/metrics/definitions", search="dormant_").json()["items"]] == [
         "dormant_customer"
     ]
     by_description = client.get("/api/metrics/definitions", search="tasting").json()["items"]

@@ -19,6 +19,7 @@ from django.db.models.lookups import (
     IsNull,
     LessThan,
     LessThanOrEqual,
+    Range,
 )
 
 from leora.metrics.formula import nodes as n
@@ -80,11 +81,10 @@ class Compiler:
                 equal |= Q(Exact(self.value(node.operand), self.value(item)))
             return ~equal if node.negated else equal
         if isinstance(node, n.Between):
-            operand = self.value(node.operand)
-            inside = Q(GreaterThanOrEqual(operand, self.value(node.low))) & Q(
-                LessThanOrEqual(operand, self.value(node.high))
-            )
-            return ~inside if node.negated else inside
+            # SQL's BETWEEN rather than two comparisons: SQLite then evaluates the operand (often a
+            # subquery) once per row instead of twice.
+            inside = Range(self.value(node.operand), (self.value(node.low), self.value(node.high)))
+            return ~Q(inside) if node.negated else inside
         if isinstance(node, n.IsNull):
             return IsNull(self.value(node.operand), not node.negated)
         raise TypeError(f"not a condition: {type(node).__name__}")
