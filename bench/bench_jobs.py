@@ -11,7 +11,8 @@ SQLite file, a PostgreSQL database created and dropped here), never var/leora.sq
   idle workers wait: the latency an application sees.
 
 Environment: BENCH_JOBS (default 20000), BENCH_PG_ADMIN_URL (default
-postgres://postgres@127.0.0.1:5432/postgres), BENCH_COMPETITOR_WORKERS (default "2").
+postgres://postgres@127.0.0.1:5432/postgres), BENCH_COMPETITOR_WORKERS (default "2"),
+BENCH_JOBS_SYSTEMS ("leora" for Leora's rows only).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ LEORA_WORKERS = (1, 2, 4)
 COMPETITOR_WORKERS = tuple(int(n) for n in os.environ.get("BENCH_COMPETITOR_WORKERS", "2").split(","))
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = "leora_bench_jobs"
+# "leora" runs only Leora's rows (a quick re-measure); anything else runs every system.
+SYSTEMS = os.environ.get("BENCH_JOBS_SYSTEMS", "all")
 TRICKLE_JOBS = 300
 TRICKLE_SECONDS = 3.0
 TIMEOUT = 1800
@@ -327,7 +330,7 @@ def _table(rows: list[Row]) -> str:
 def run() -> str:
     """Run every scenario; return the Markdown table."""
     rows: list[Row] = []
-    tasks_db = _has("django_tasks_db")
+    tasks_db = _has("django_tasks_db") and SYSTEMS != "leora"
     with tempfile.TemporaryDirectory(prefix="leora-bench-jobs-") as tmp:
         sqlite_url = f"sqlite:///{tmp}/bench.sqlite3"
         env = _env(sqlite_url)
@@ -366,7 +369,7 @@ def run() -> str:
                     lambda w=workers: _drain("Leora", "PostgreSQL", env, w, "leora"),
                 )
             _attempt(rows, "Leora", "PostgreSQL", 2, lambda: _trickle("Leora", "PostgreSQL", env, "leora"))
-            if _has("procrastinate"):
+            if _has("procrastinate") and SYSTEMS != "leora":
                 for workers in COMPETITOR_WORKERS:
                     _attempt(
                         rows,
