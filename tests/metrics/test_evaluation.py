@@ -140,3 +140,15 @@ def test_installing_the_defaults_twice_changes_nothing(world: Any) -> None:
 def test_installing_the_defaults_fills_in_only_missing_codes(world: Any) -> None:
     MetricDefinition.objects.for_tenant(world.acme).filter(code="new_customer").delete()
     assert install_default_metrics(world.acme) == 1
+
+
+def test_a_paid_invoice_invalidates_the_overdue_balance_count(world: Any, unscoped: None) -> None:
+    admin = factories.actor(world.acme, world.admin)
+    customer = factories.make_customer(world.acme, world.rep1)
+    invoice = factories.make_invoice(
+        customer, "100", issued_on=TODAY - timedelta(days=40), due_on=TODAY - timedelta(days=10)
+    )
+    assert metric_count(world.acme, "overdue_balance", admin, today=TODAY) == 1
+    invoice.paid_amount = invoice.amount
+    invoice.save()
+    assert metric_count(world.acme, "overdue_balance", admin, today=TODAY) == 0
