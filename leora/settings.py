@@ -104,6 +104,24 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache is shared by every web and worker process (metric counts are invalidated by writes in any of
+# them), so the default is a table in the database; production may point CACHE_URL at Redis.
+CACHE_URL = env_str("CACHE_URL", "db://leora_cache")
+
+
+def _cache(url: str) -> dict[str, object]:
+    scheme, _, rest = url.partition("://")
+    if scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest or "leora_cache"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with db://, redis:// or locmem://, got {url!r}")
+
+
+CACHES = {"default": _cache(CACHE_URL)}
+
 AUTH_USER_MODEL = "tenancy.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -92,3 +92,35 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db: None) -> None:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_the_default_cache_is_a_database_table_shared_by_every_process(tmp_path: Path) -> None:
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "leora.settings", "LEORA_VAR_DIR": str(tmp_path)}
+    environment.pop("CACHE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_cache_url_points_the_cache_at_redis(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; cache = caches['default'];"
+        "cache.set('leora-check', 42, 30); print(type(cache).__name__, cache.get('leora-check'))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "leora.settings",
+        "LEORA_VAR_DIR": str(tmp_path),
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.split() == ["RedisCache", "42"], result.stderr
+
+
+def test_an_unknown_cache_scheme_is_an_error(tmp_path: Path) -> None:
+    result = load_settings(tmp_path, CACHE_URL="memcached://x")
+    assert "CACHE_URL must start with db://, redis:// or locmem://" in result.stderr

@@ -28,9 +28,9 @@ TEMPLATES: list[MetricTemplate] = [
         "at_risk_customer",
         "At-risk customer",
         "segment",
-        "order_count >= 3 and overdue_ratio between 1.5 and 3",
-        "An active buyer whose next order is overdue against their own cadence: between 1.5 and 3 of "
-        "their usual intervals since the last order (at exactly 3 a customer is also dormant).",
+        "order_count >= 3 and overdue_ratio >= 1.5 and overdue_ratio < 3",
+        "An active buyer whose next order is overdue against their own cadence: at least 1.5 and under 3 "
+        "of their usual intervals since the last order (from 3 on, the customer is dormant).",
     ),
     MetricTemplate(
         "dormant_customer",
