@@ -21,7 +21,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from leora.jobs.conf import job_setting
+from leora.jobs.handlers._pending import not_implemented
 from leora.jobs.models import ScheduleRun
+from leora.jobs.registry import get_type
 from leora.jobs.services import job_enqueue
 from leora.tenancy.models import Tenant
 
@@ -78,6 +80,8 @@ def schedule_tick(*, now: datetime | None = None) -> list[str]:
     due: list[tuple[ScheduleEntry, datetime, Tenant | None, str]] = []
     tenants: list[Tenant] | None = None
     for entry in schedule_entries():
+        if not _has_real_handler(entry.type):
+            continue
         if entry.per_tenant:
             if tenants is None:
                 tenants = list(Tenant.objects.only("pk", "timezone", "name").order_by("pk"))
@@ -96,6 +100,13 @@ def schedule_tick(*, now: datetime | None = None) -> list[str]:
         if key not in done and _enqueue_slot(entry, slot, tenant, key, now):
             enqueued.append(key)
     return enqueued
+
+
+def _has_real_handler(job_type: str) -> bool:
+    # A type still on the placeholder handler would only fail at every slot (and email the admins
+    # about it); its schedule starts by itself once the real handler is registered.
+    registered = get_type(job_type)
+    return registered is not None and registered.handler is not not_implemented
 
 
 def _enqueue_slot(

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from leora.jobs import registry
+from leora.jobs.handlers._pending import not_implemented
 from leora.jobs.models import Job, JobStatus, ScheduleRun
 from leora.jobs.schedule import latest_slot, schedule_tick
 from leora.jobs.services import job_claim, job_complete
@@ -19,9 +23,25 @@ SCHEDULE = [
 
 
 @pytest.fixture(autouse=True)
-def schedule(settings: Any) -> None:
+def schedule(settings: Any) -> Iterator[None]:
     settings.JOB_SCHEDULE = SCHEDULE
     settings.JOB_SCHEDULE_CATCH_UP_SECONDS = 3600
+    # Stand-ins for the business handlers, so the schedule treats these types as runnable.
+    originals = {name: registry.get_type(name) for name in ("account_type_update", "notification_digest")}
+    for name, original in originals.items():
+        assert original is not None
+        registry._types[name] = replace(original, handler=lambda ctx, payload: None)
+    yield
+    registry._types.update({name: original for name, original in originals.items() if original})
+
+
+def test_a_type_still_on_the_placeholder_handler_is_not_scheduled(db: Any, world: Any) -> None:
+    # Its jobs could only fail, and email the admins about it, at every slot.
+    registry._types["notification_digest"] = replace(
+        registry._types["notification_digest"], handler=not_implemented
+    )
+    enqueued = schedule_tick(now=at(15, 1))  # 07:01 in Los Angeles
+    assert not [key for key in enqueued if key.startswith("notification_digest")]
 
 
 def at(hour: int, minute: int = 0, day: int = 2) -> datetime:
