@@ -333,7 +333,8 @@ class AccountBuilder:
         ctx = self.ctx
         kind = kind or rng.choices(ACTIVITY_KINDS, weights=ACTIVITY_WEIGHTS)[0]
         day = _weekday(day)
-        if day > ctx.today:
+        # Only whole past days: seeding in the morning must not log calls made this afternoon.
+        if day >= ctx.today:
             return
         when = aware(day, 9 + rng.randint(0, 8), rng.choice((0, 15, 30, 45)), ctx.tz)
         ctx.writers.activities.add(
@@ -409,7 +410,7 @@ class AccountBuilder:
                     if roll < 0.7
                     else (TaskStatus.IN_PROGRESS if roll < 0.9 else TaskStatus.DONE)
                 )
-            done_day = min(today, due - timedelta(days=rng.randint(0, 5)))
+            done_day = min(today - timedelta(days=1), due - timedelta(days=rng.randint(0, 5)))
             completed = aware(done_day, 15, 0, ctx.tz) if status == TaskStatus.DONE else None
             priority = TaskPriority.HIGH if segment in {"at_risk", "target_lapsed"} else TaskPriority.NORMAL
             if rng.random() < 0.08:
