@@ -22,7 +22,7 @@ from leora.tenancy.models import Role
 from leora.tenancy.selectors import api_token_get, api_token_list
 from leora.tenancy.services import IssuedToken, api_token_create, api_token_revoke
 from leora.tenancy.users import user_password_change, user_profile_update
-from leora.web.pages import actor_of_page, add_toast, render_page, wants_fragment
+from leora.web.pages import actor_of_page, add_toast, form_add_domain_errors, render_page, wants_fragment
 
 TOKENS_FRAGMENT = "tenancy/account/_tokens.html"
 
@@ -51,13 +51,6 @@ class TokenForm(forms.Form):
         max_length=100,
         error_messages={"required": "Give the token a name, such as the program that will use it."},
     )
-
-
-def _add_service_errors(form: forms.Form, exc: DomainError) -> None:
-    for error in exc.errors:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _context(
@@ -116,7 +109,7 @@ def account_password(request: HttpRequest) -> HttpResponse:
                 actor=actor, current_password=data["current_password"], new_password=data["new_password"]
             )
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc)
         else:
             # The new password hash would end this session too; carry it over to the new hash.
             update_session_auth_hash(request, user)

@@ -29,7 +29,7 @@ from leora.tenancy.users import (
     member_reassign_customers,
     member_update,
 )
-from leora.web.pages import actor_of_page, page_slice, render_page, wants_fragment
+from leora.web.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
 
 SEARCH_MAX_LENGTH = 100
 # Page sort keys and the member_list annotations they order by.
@@ -84,15 +84,6 @@ def _member_or_404(actor: Actor, user_id: int) -> Membership:
         return member_get(actor=actor, user_id=user_id)
     except NotFound:
         raise Http404("No such person") from None
-
-
-def _add_service_errors(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal next to the form field it is about."""
-    for error in exc.errors:
-        name = FORM_FIELD_OF.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _role_badge(role: str) -> str:
@@ -176,7 +167,7 @@ def team_add(request: HttpRequest) -> HttpResponse:
                 password=data["password"] or None,
             )
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
         else:
             context = _list_context(request, actor)
             context["created"] = {
@@ -262,7 +253,7 @@ def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
         try:
             change = member_update(actor=actor, membership=member, changes=changes)
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
         else:
             user = change.membership.user
             text = f"Saved {user.display_name}."
@@ -292,7 +283,7 @@ def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
         except Forbidden as exc:
             form.add_error("to_user", exc.detail)
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
         else:
             moved = result.moved
             if moved:
@@ -328,7 +319,7 @@ def team_member_reset_password(request: HttpRequest, user_id: int) -> HttpRespon
                 actor=actor, membership=member, password=form.cleaned_data["password"] or None
             )
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
     context = _detail_context(actor, member, reset_form=None if reset else form)
     context["password_reset"] = reset
     template = "tenancy/team/_password_card.html" if wants_fragment(request) else "tenancy/team/member.html"

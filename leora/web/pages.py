@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from leora.errors import DomainError, Forbidden
 from leora.tenancy.actors import Actor
 
 DEFAULT_PAGE_SIZE = 25
@@ -149,3 +152,26 @@ def add_toast(response: HttpResponse, text: str, kind: str = "success") -> HttpR
     events["toast"] = {"text": text, "kind": kind}
     response["HX-Trigger"] = json.dumps(events)
     return response
+
+
+def form_add_domain_errors(
+    form: forms.Form,
+    exc: DomainError,
+    *,
+    field_of: Mapping[str, str] | None = None,
+    forbidden_field: str | None = None,
+) -> None:
+    """Show a service's refusal next to the form field it is about.
+
+    ``field_of`` maps the service's field names to the form's (``assigned_to_id`` -> ``assigned_to``);
+    ``forbidden_field`` is the one field whose choice a role may be refused (a 403 from the service).
+    Errors on fields the form does not have, and errors with no field, go to the top of the form.
+    """
+    if forbidden_field is not None and isinstance(exc, Forbidden):
+        form.add_error(forbidden_field, exc.detail)
+        return
+    for error in exc.errors:
+        name = (field_of or {}).get(error.field, error.field)
+        form.add_error(name if name in form.fields else None, error.message)
+    if not exc.errors:
+        form.add_error(None, exc.detail)

@@ -24,9 +24,9 @@ from leora.crm.selectors.events import as_tenant_time, event_list
 from leora.crm.selectors.tasks import tenant_today
 from leora.crm.services.events import event_create
 from leora.crm.views.tasks import assignable_people, customer_choices
-from leora.errors import DomainError, Forbidden
+from leora.errors import DomainError
 from leora.tenancy.actors import Actor
-from leora.web.pages import actor_of_page, render_page, url_with
+from leora.web.pages import actor_of_page, form_add_domain_errors, render_page, url_with
 
 AGENDA_DAYS = 14
 # A busy team's fortnight is a few hundred events; past that the week view is the better tool.
@@ -176,18 +176,6 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
         )
 
 
-def _add_service_errors(form: EventForm, exc: DomainError) -> None:
-    if isinstance(exc, Forbidden):
-        # The one thing the form can ask for that a role may not do: someone else's calendar.
-        form.add_error("user", exc.detail)
-        return
-    for error in exc.errors:
-        name = FORM_FIELD_OF.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-
-
 @login_required
 @require_POST
 def event_new(request: HttpRequest) -> HttpResponse:
@@ -210,7 +198,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
                     notes=data["notes"],
                 )
             except DomainError as exc:
-                _add_service_errors(form, exc)
+                form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="user")
             else:
                 starts = event.starts_at.astimezone(actor.tenant.tzinfo)
                 messages.success(request, f"“{event.title}” added on {starts:%a} {starts.day} {starts:%b}.")

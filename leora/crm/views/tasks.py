@@ -28,7 +28,14 @@ from leora.crm.visibility import visible_customers
 from leora.errors import DomainError, Forbidden, NotFound
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Membership, User
-from leora.web.pages import actor_of_page, page_slice, render_page, url_with, wants_fragment
+from leora.web.pages import (
+    actor_of_page,
+    form_add_domain_errors,
+    page_slice,
+    render_page,
+    url_with,
+    wants_fragment,
+)
 
 # The status tabs of the page: what each one lists.
 STATUS_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -214,7 +221,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
                 priority=data["priority"],
             )
         except DomainError as exc:
-            _add_service_errors(form, exc)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="assigned_to")
         else:
             messages.success(request, f"Task “{task.title}” assigned to {task.assigned_to.display_name}.")
             return redirect("/tasks/?scope=team")
@@ -222,19 +229,6 @@ def task_new(request: HttpRequest) -> HttpResponse:
     context["form_open"] = True
     with timezone.override(actor.tenant.tzinfo):
         return render(request, "crm/tasks/index.html", context, status=422)
-
-
-def _add_service_errors(form: TaskForm, exc: DomainError) -> None:
-    """Show a service's refusal next to the form field it is about."""
-    if isinstance(exc, Forbidden):
-        # The one thing the form can ask for that a role may not do: assign outside one's scope.
-        form.add_error("assigned_to", exc.detail)
-        return
-    for error in exc.errors:
-        name = FORM_FIELD_OF.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.detail)
 
 
 def _safe_next(request: HttpRequest) -> str:
