@@ -74,4 +74,3 @@ def test_the_lockout_page_says_signing_in_is_paused_and_for_how_long(world: Any,
         login(client, "rep1@acme.test", "wrong", ip=f"10.0.1.{attempt}")
     html = login(client, "rep1@acme.test", "wrong", ip="10.9.9.8").content.decode()
     assert "Signing in is paused" in html and "15 minutes." in html
-
