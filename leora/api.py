@@ -13,6 +13,7 @@ from leora.crm.api import router as crm_router
 from leora.errors import DomainError
 from leora.jobs.api import router as jobs_router
 from leora.metrics.api import router as metrics_router
+from leora.notifications.api import router as notifications_router
 from leora.tenancy.api import router as tenancy_router
 from leora.tenancy.api_users import router as users_router
 from leora.tenancy.auth import API_AUTH
@@ -82,3 +83,4 @@ api.add_router("/", crm_router)
 api.add_router("/metrics", metrics_router, tags=["metrics"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/users", users_router, tags=["users"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("jobs/", include("leora.jobs.urls")),
     path("team/", include("leora.tenancy.urls")),
     path("account/", include("leora.tenancy.account_urls")),
+    path("notifications/", include("leora.notifications.urls")),
     path("", include("leora.crm.urls")),
     path("", include("leora.web.urls")),
 ]

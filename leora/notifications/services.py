@@ -11,9 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from leora.errors import NotFound
 from leora.jobs.conf import job_setting
 from leora.jobs.models import Job, JobStatus
 from leora.notifications.models import EmailThrottle, Notification
+from leora.tenancy.actors import Actor
 from leora.tenancy.models import Membership, Role, Tenant, User
 
 log = logging.getLogger("leora.notifications")
@@ -95,3 +97,31 @@ def job_failure_notify(*, job_id: UUID, now: datetime | None = None) -> int:
         )
         log.info("event=notification.email kind=job_failed tenant=%s type=%s", tenant.pk, job.type)
     return len(admins)
+
+
+# Reading a notification changes no business data, so it writes no audit event.
+@transaction.atomic
+def notification_mark_read(
+    *, actor: Actor, notification: Notification, now: datetime | None = None
+) -> Notification:
+    """Mark one of the actor's notifications read (keeping the first read time); return it."""
+    if notification.user_id != actor.user.pk or notification.tenant_id != actor.tenant.pk:
+        raise NotFound("notification not found")
+    if notification.read_at is None:
+        read_at = now or timezone.now()
+        # Conditional, so a second tab opening the same notification keeps the first read time.
+        Notification.objects.for_tenant(actor.tenant).filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=read_at
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor: Actor, now: datetime | None = None) -> int:
+    """Mark every unread notification of the actor read; return how many changed."""
+    return (
+        Notification.objects.for_tenant(actor.tenant)
+        .filter(user_id=actor.user.pk, read_at__isnull=True)
+        .update(read_at=now or timezone.now())
+    )

@@ -1,0 +1,80 @@
+"""The notification bell in the top bar and the page listing a user's notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from leora.errors import NotFound
+from leora.notifications.selectors import notification_get, notification_list, notification_unread_count
+from leora.notifications.services import notification_mark_all_read, notification_mark_read
+from leora.web.pages import actor_of_page, add_toast, page_slice, render_page, wants_fragment
+
+INBOX_URL = "/notifications/"
+STOP_POLLING = 286
+
+
+def safe_target(url: str) -> str:
+    """Return ``url`` when it is a path on this site, else the notifications page.
+
+    A notification's url is followed after a POST; only a local path may be, so a stored url can
+    never send someone to another site ("//host" and "/\\host" are other sites to a browser).
+    """
+    if url.startswith("/") and not url.startswith(("//", "/\\")):
+        return url
+    return INBOX_URL
+
+
+def _list_context(request: HttpRequest) -> dict[str, object]:
+    actor = actor_of_page(request)
+    unread_only = request.GET.get("show") == "unread"
+    notifications = notification_list(actor=actor, unread=True if unread_only else None)
+    return {
+        "page": page_slice(request, notifications),
+        "unread_only": unread_only,
+        "unread_count": notification_unread_count(actor=actor),
+    }
+
+
+@require_GET
+@login_required
+def notification_list_page(request: HttpRequest) -> HttpResponse:
+    return render_page(
+        request, "notifications/list.html", _list_context(request), fragment="notifications/_results.html"
+    )
+
+
+@require_GET
+def notification_bell_fragment(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # 286 tells htmx to stop polling; a redirect would swap the login page into the top bar.
+        return HttpResponse(status=STOP_POLLING)
+    unread = notification_unread_count(actor=actor_of_page(request))
+    return render(request, "notifications/_bell.html", {"unread_count": unread})
+
+
+@require_POST
+@login_required
+def notification_open_action(request: HttpRequest, notification_id: int) -> HttpResponse:
+    actor = actor_of_page(request)
+    try:
+        notification = notification_get(actor=actor, notification_id=notification_id)
+    except NotFound:
+        raise Http404("notification not found") from None
+    notification_mark_read(actor=actor, notification=notification)
+    return redirect(safe_target(notification.url))
+
+
+@require_POST
+@login_required
+def notification_read_all_action(request: HttpRequest) -> HttpResponse:
+    marked = notification_mark_all_read(actor=actor_of_page(request))
+    text = "All notifications marked read." if marked else "No unread notifications."
+    if wants_fragment(request):
+        context = {**_list_context(request), "fragment": True}
+        return add_toast(render(request, "notifications/_results.html", context), text)
+    messages.success(request, text)
+    return redirect(INBOX_URL)
