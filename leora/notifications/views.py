@@ -30,7 +30,8 @@ def safe_target(url: str) -> str:
 
 def _list_context(request: HttpRequest) -> dict[str, object]:
     actor = actor_of_page(request)
-    unread_only = request.GET.get("show") == "unread"
+    # Mark all read posts the filter back, so the list it answers with stays the one on screen.
+    unread_only = (request.GET.get("show") or request.POST.get("show")) == "unread"
     notifications = notification_list(actor=actor, unread=True if unread_only else None)
     return {
         "page": page_slice(request, notifications),

@@ -31,7 +31,7 @@ def inbox(world: Any) -> dict[str, Notification]:
 def test_the_top_bar_reserves_a_box_that_loads_the_bell(world: Any) -> None:
     html = signed_in(world.rep1).get("/notifications/").content.decode()
 
-    assert 'id="notification-bell"' in html
+    assert "data-notification-bell" in html
     assert 'hx-get="/notifications/bell/"' in html
     assert 'hx-trigger="load, every 60s"' in html
     assert 'href="/notifications/" aria-label="Notifications"' in html
@@ -185,7 +185,7 @@ def test_mark_all_read_from_htmx_answers_the_list_the_bell_and_a_toast(world: An
     assert response.status_code == 200
     assert json.loads(response["HX-Trigger"])["toast"]["text"] == "All notifications marked read."
     assert 'id="notification-results"' in html
-    assert 'hx-swap-oob="innerHTML"' in html
+    assert 'hx-swap-oob="innerHTML:[data-notification-bell]"' in html
     assert 'aria-label="Notifications, 0 unread"' in html
     assert "<html" not in html
 
@@ -213,3 +213,12 @@ def test_a_job_that_fails_for_good_reaches_the_admins_notifications_page(
     assert response["Location"] == f"/jobs/{job.pk}/"
     assert admin.get(response["Location"]).status_code == 200
     assert "Job fail failed" not in signed_in(world.rep1).get("/notifications/").content.decode()
+
+
+def test_mark_all_read_from_the_unread_filter_answers_the_unread_list(world: Any, inbox: Any) -> None:
+    response = signed_in(world.rep1).post(
+        "/notifications/read-all/", {"show": "unread"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.context["unread_only"] is True
+    assert "No unread notifications" in response.content.decode()
