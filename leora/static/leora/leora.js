@@ -139,12 +139,26 @@
   });
 
   // When a sort or page link replaces the region it lived in, focus would fall back to <body> and a
-  // keyboard user would start again from the top; keep them in the region that just changed.
+  // keyboard user would start again from the top; keep them in the region that just changed. Only a
+  // region that held the focus when its request started qualifies, so background polls never move it.
+  var regionsHoldingFocus = {};
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && target.contains(active)) {
+      regionsHoldingFocus[target.id] = true;
+    } else {
+      delete regionsHoldingFocus[target.id];
+    }
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var active = document.activeElement;
     if (active && active !== document.body) return;
     var id = event.detail.target && event.detail.target.id;
-    var region = id && document.getElementById(id);
+    if (!id || !regionsHoldingFocus[id]) return;
+    delete regionsHoldingFocus[id];
+    var region = document.getElementById(id);
     if (!region) return;
     if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
     region.focus({ preventScroll: true });
