@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.crm.models import CalendarEvent
@@ -167,13 +166,12 @@ def _calendar_context(request: HttpRequest, actor: Actor, form: EventForm | None
 @require_GET
 def calendar_index(request: HttpRequest) -> HttpResponse:
     actor = actor_of_page(request)
-    with timezone.override(actor.tenant.tzinfo):
-        return render_page(
-            request,
-            "crm/calendar/index.html",
-            _calendar_context(request, actor),
-            fragment="crm/calendar/_week.html",
-        )
+    return render_page(
+        request,
+        "crm/calendar/index.html",
+        _calendar_context(request, actor),
+        fragment="crm/calendar/_week.html",
+    )
 
 
 @login_required
@@ -181,31 +179,29 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
 def event_new(request: HttpRequest) -> HttpResponse:
     """Add an event from the page's form; on bad input show the page again with inline errors (422)."""
     actor = actor_of_page(request)
-    with timezone.override(actor.tenant.tzinfo):
-        # Inside the override so the form reads the typed-in times in the tenant's time zone.
-        form = EventForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                event = event_create(
-                    actor=actor,
-                    title=data["title"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    user_id=data["user"],
-                    customer_id=data["customer"],
-                    location=data["location"],
-                    notes=data["notes"],
-                )
-            except DomainError as exc:
-                form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="user")
-            else:
-                starts = event.starts_at.astimezone(actor.tenant.tzinfo)
-                messages.success(request, f"“{event.title}” added on {starts:%a} {starts.day} {starts:%b}.")
-                return redirect(f"/calendar/?week={week_start(starts.date()).isoformat()}")
-        context = _calendar_context(request, actor, form=form)
-        context["form_open"] = True
-        return render(request, "crm/calendar/index.html", context, status=422)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = event_create(
+                actor=actor,
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                user_id=data["user"],
+                customer_id=data["customer"],
+                location=data["location"],
+                notes=data["notes"],
+            )
+        except DomainError as exc:
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="user")
+        else:
+            starts = event.starts_at.astimezone(actor.tenant.tzinfo)
+            messages.success(request, f"“{event.title}” added on {starts:%a} {starts.day} {starts:%b}.")
+            return redirect(f"/calendar/?week={week_start(starts.date()).isoformat()}")
+    context = _calendar_context(request, actor, form=form)
+    context["form_open"] = True
+    return render(request, "crm/calendar/index.html", context, status=422)
 
 
 urlpatterns = [

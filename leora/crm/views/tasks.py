@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -193,13 +192,12 @@ def _index_context(request: HttpRequest, actor: Actor, form: TaskForm | None = N
 @require_GET
 def task_index(request: HttpRequest) -> HttpResponse:
     actor = actor_of_page(request)
-    with timezone.override(actor.tenant.tzinfo):
-        return render_page(
-            request,
-            "crm/tasks/index.html",
-            _index_context(request, actor),
-            fragment="crm/tasks/_results.html",
-        )
+    return render_page(
+        request,
+        "crm/tasks/index.html",
+        _index_context(request, actor),
+        fragment="crm/tasks/_results.html",
+    )
 
 
 @login_required
@@ -227,8 +225,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             return redirect("/tasks/?scope=team")
     context = _index_context(request, actor, form=form)
     context["form_open"] = True
-    with timezone.override(actor.tenant.tzinfo):
-        return render(request, "crm/tasks/index.html", context, status=422)
+    return render(request, "crm/tasks/index.html", context, status=422)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -258,8 +255,7 @@ def _move(request: HttpRequest, task_id: int, *, complete: bool) -> HttpResponse
             "next_url": _safe_next(request),
             "show_assignee": request.POST.get("show_assignee") == "1",
         }
-        with timezone.override(actor.tenant.tzinfo):
-            response = render(request, "crm/tasks/_row.html", context)
+        response = render(request, "crm/tasks/_row.html", context)
         response["HX-Trigger"] = _toast_header(text)
         return response
     messages.success(request, text)
