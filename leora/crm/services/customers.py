@@ -9,8 +9,15 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from leora.crm.models import Customer
-from leora.crm.services.common import assignable_rep, changed_fields, require_role, snapshot
-from leora.errors import Conflict, FieldError
+from leora.crm.services.common import (
+    assignable_rep,
+    changed_fields,
+    duplicate_number,
+    insert_numbered,
+    require_role,
+    snapshot,
+)
+from leora.errors import Conflict
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Role
 from leora.tenancy.services import audit_record
@@ -21,32 +28,21 @@ AUDITED_FIELDS = [
 ]  # fmt: skip
 
 
-def _next_account_number(actor: Actor) -> str:
-    count = Customer.objects.for_tenant(actor.tenant).count()
-    while True:
-        count += 1
-        candidate = f"C{count:06d}"
-        if not Customer.objects.for_tenant(actor.tenant).filter(account_number=candidate).exists():
-            return candidate
-
-
-def _duplicate_number(number: str) -> Conflict:
-    message = f"account number {number!r} is already used in this tenant"
-    return Conflict(message, [FieldError("account_number", message)])
-
-
 @transaction.atomic
 def customer_create(*, actor: Actor, assigned_rep_id: int | None = None, **fields: Any) -> Customer:
     """Create a customer. A rep's new accounts are assigned to themselves unless they name someone."""
     if assigned_rep_id is None and actor.is_rep:
         assigned_rep_id = actor.user.pk
     rep = assignable_rep(actor=actor, user_id=assigned_rep_id)
-    if not fields.get("account_number"):
-        fields["account_number"] = _next_account_number(actor)
-    elif Customer.objects.for_tenant(actor.tenant).filter(account_number=fields["account_number"]).exists():
-        raise _duplicate_number(fields["account_number"])
-    customer = Customer(tenant=actor.tenant, assigned_rep=rep, **fields)
-    customer.save(force_insert=True)
+    chosen = fields.pop("account_number", None) or ""
+    customers = Customer.objects.for_tenant(actor.tenant)
+    if chosen and customers.filter(account_number=chosen).exists():
+        raise duplicate_number("account_number", chosen, "account number")
+    customer = Customer(tenant=actor.tenant, assigned_rep=rep, account_number=chosen, **fields)
+    insert_numbered(
+        customer, numbers=customers, field="account_number", prefix="C", what="account number",
+        generated=not chosen,
+    )  # fmt: skip
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="customer.create", obj=customer,
         after=snapshot(customer, AUDITED_FIELDS),
@@ -66,7 +62,7 @@ def customer_update(*, actor: Actor, customer: Customer, changes: dict[str, Any]
             Customer.objects.for_tenant(actor.tenant).filter(account_number=number).exclude(pk=customer.pk)
         )
         if taken.exists():
-            raise _duplicate_number(number)
+            raise duplicate_number("account_number", number, "account number")
     diff = changed_fields(customer, changes)
     if not diff:
         return customer
