@@ -4,16 +4,15 @@ reset a password)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
+from pydantic import AfterValidator
 
 from leora.crm.schemas.common import UserRef, patch_changes
 from leora.pagination import ListParams, apply_ordering, page_of, paginate
+from leora.schema_types import EmailAddress
 from leora.tenancy.auth import actor_of
 from leora.tenancy.models import Role
 from leora.tenancy.users import (
@@ -51,27 +50,14 @@ class MemberCreatedOut(MemberOut):
     )
 
 
-def _email(value: str) -> str:
-    # Django's own check, the one User.email is held to: pydantic's refuses reserved domains (.test,
-    # .example) that private installs and demos use.
-    value = value.strip().lower()
-    try:
-        validate_email(value)
-    except ValidationError:
-        raise ValueError("enter a valid email address") from None
-    return value
-
-
 class MemberIn(Schema):
-    email: str = Field(..., max_length=254)
+    email: Annotated[EmailAddress, AfterValidator(str.lower)] = Field(..., max_length=254)
     full_name: str = Field("", max_length=200)
     role: Role
     manager_id: int | None = Field(None, description="a manager or admin of this tenant")
     password: str | None = Field(
         None, max_length=128, description="checked by the password rules; generated and returned when omitted"
     )
-
-    _email_valid = field_validator("email")(_email)
 
 
 class MemberPatch(Schema):
