@@ -4,7 +4,10 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from ninja import Schema
 from pydantic import AfterValidator
+
+from leora.errors import FieldError, InvalidInput
 
 
 def _valid_email(value: str) -> str:
@@ -19,3 +22,27 @@ def _valid_email(value: str) -> str:
 
 
 EmailAddress = Annotated[str, AfterValidator(_valid_email)]
+
+
+class UserRef(Schema):
+    """A person a row names (its rep, assignee or author), as shown inside that row."""
+
+    id: int
+    email: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: object) -> str:
+        return str(getattr(obj, "display_name", ""))
+
+
+def patch_changes(payload: Schema, nullable: set[str] = frozenset()) -> dict[str, object]:  # type: ignore[assignment]
+    """The fields a PATCH body set; ``null`` is accepted only for the ``nullable`` ones (422 otherwise)."""
+
+    changes = payload.model_dump(exclude_unset=True)
+    nulls = [name for name, value in changes.items() if value is None and name not in nullable]
+    if nulls:
+        raise InvalidInput(
+            f"{', '.join(nulls)} cannot be null", [FieldError(name, "cannot be null") for name in nulls]
+        )
+    return changes

@@ -248,6 +248,10 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Tasks still to do: what "open tasks", "due" and "overdue" count everywhere.
+OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+
+
 class Task(TenantOwned):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

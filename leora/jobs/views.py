@@ -17,8 +17,8 @@ from leora.jobs.models import Job, JobStatus
 from leora.jobs.registry import type_names
 from leora.jobs.selectors import job_get, job_list, job_status_counts
 from leora.jobs.services import job_cancel, job_retry
+from leora.pages import actor_of_page, page_slice, render_page
 from leora.tenancy.actors import Actor
-from leora.web.pages import actor_of_page, page_slice, render_page
 
 
 def _admin(request: HttpRequest) -> Actor:

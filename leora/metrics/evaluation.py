@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.utils import timezone
 
 from leora.crm.models import Customer
 from leora.crm.visibility import visible_customers
@@ -19,12 +18,8 @@ from leora.metrics.formula import BuildContext, Checked, Compiler, FType, Refere
 from leora.metrics.formula.catalog import CUSTOMER, from_day_number
 from leora.metrics.models import MetricDefinition, MetricKind, MetricVersion
 from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Tenant
-
-
-def tenant_today(tenant: Tenant) -> date:
-    """Return today's date in the tenant's time zone: the default "today" of every evaluation."""
-    return timezone.localdate(timezone=tenant.tzinfo)
 
 
 def build_context(tenant: Tenant, today: date | None = None) -> BuildContext:

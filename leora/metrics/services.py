@@ -12,14 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from leora.crm.services.common import require_role
 from leora.errors import Conflict, FieldError, InvalidInput, NotFound
 from leora.metrics import cache
 from leora.metrics.defaults import TEMPLATES
 from leora.metrics.evaluation import metric_count, metric_customers, metric_values, resolver_for
 from leora.metrics.formula import Checked, FormulaError, ReferencedMetric, analyse
 from leora.metrics.models import CODE_PATTERN, MetricDefinition, MetricKind, MetricVersion
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role, Tenant
 from leora.tenancy.services import audit_record
 

@@ -17,8 +17,8 @@ from leora.metrics.defaults import TEMPLATES_BY_CODE
 from leora.metrics.formula import public_attributes
 from leora.metrics.models import MetricKind
 from leora.metrics.selectors import metric_get, metric_history, metric_list, template_list
+from leora.pages import actor_of_page, page_slice, render_page
 from leora.tenancy.actors import Actor
-from leora.web.pages import actor_of_page, page_slice, render_page
 
 SEARCH_MAX_LENGTH = 100
 

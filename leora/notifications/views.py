@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from leora.errors import NotFound
 from leora.notifications.selectors import notification_get, notification_list, notification_unread_count
 from leora.notifications.services import notification_mark_all_read, notification_mark_read
-from leora.web.pages import actor_of_page, add_toast, page_slice, render_page, wants_fragment
+from leora.pages import actor_of_page, add_toast, page_slice, render_page, wants_fragment
 
 INBOX_URL = "/notifications/"
 STOP_POLLING = 286

@@ -17,12 +17,12 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.errors import DomainError, NotFound
+from leora.pages import actor_of_page, add_toast, form_add_domain_errors, render_page, wants_fragment
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Role
 from leora.tenancy.selectors import api_token_get, api_token_list
 from leora.tenancy.services import IssuedToken, api_token_create, api_token_revoke
 from leora.tenancy.users import user_password_change, user_profile_update
-from leora.web.pages import actor_of_page, add_toast, form_add_domain_errors, render_page, wants_fragment
 
 TOKENS_FRAGMENT = "tenancy/account/_tokens.html"
 

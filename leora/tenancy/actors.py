@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from leora.errors import Forbidden
 from leora.tenancy.models import Membership, Role, Tenant, User
 
 
@@ -33,11 +34,23 @@ class Actor:
         return self.role == Role.SALES_REP
 
     @property
+    def leads_people(self) -> bool:
+        """Admins and managers: they see a team, hand out work and set quotas."""
+        return self.is_admin or self.is_manager
+
+    @property
     def sees_whole_tenant(self) -> bool:
         return self.is_admin
 
     def can_see_user(self, user_id: int | None) -> bool:
         return self.is_admin or (user_id is not None and user_id in self.team_user_ids)
+
+
+def require_role(actor: Actor, *roles: Role, message: str | None = None) -> None:
+    """Raise Forbidden (403) unless the actor has one of ``roles``; ``message`` says why in the
+    caller's words."""
+    if actor.role not in roles:
+        raise Forbidden(message or f"this needs the {' or '.join(r.label.lower() for r in roles)} role")
 
 
 def actor_for(membership: Membership) -> Actor:

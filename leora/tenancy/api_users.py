@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
-from leora.crm.schemas.common import UserRef, patch_changes
 from leora.pagination import ListParams, apply_ordering, page_of, paginate
-from leora.schema_types import EmailAddress
+from leora.schema_types import EmailAddress, UserRef, patch_changes
 from leora.tenancy.auth import actor_of
 from leora.tenancy.models import Role
 from leora.tenancy.users import (

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.errors import DomainError, Forbidden, NotFound
+from leora.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Membership, Role, User
 from leora.tenancy.users import (
@@ -29,7 +30,6 @@ from leora.tenancy.users import (
     member_reassign_customers,
     member_update,
 )
-from leora.web.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
 
 SEARCH_MAX_LENGTH = 100
 # Page sort keys and the member_list annotations they order by.

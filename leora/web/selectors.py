@@ -7,30 +7,15 @@ accounts, tasks and quota; a manager their team's; an admin the whole tenant.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.utils import timezone
 
-from leora.crm.models import AccountType, Activity, Order, OrderStatus, SalesQuota, Task, TaskStatus
+from leora.crm.models import OPEN_TASK_STATUSES, AccountType, Activity, Order, OrderStatus, SalesQuota, Task
 from leora.crm.visibility import scope_by_customer, visible_customers
 from leora.tenancy.actors import Actor
-from leora.tenancy.models import Tenant
-
-OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
-
-
-def week_bounds(tenant: Tenant, now: datetime | None = None) -> tuple[date, date]:
-    """Return (Monday, Sunday) of the current week in the tenant's timezone."""
-    today = (now or timezone.now()).astimezone(tenant.tzinfo).date()
-    monday = today - timedelta(days=today.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-def tenant_today(tenant: Tenant) -> date:
-    """Return today's date where the tenant is."""
-    return timezone.now().astimezone(tenant.tzinfo).date()
+from leora.tenancy.calendar import tenant_today, week_bounds
 
 
 def customer_counts_by_type(*, actor: Actor) -> dict[str, int]:

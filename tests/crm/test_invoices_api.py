@@ -6,9 +6,9 @@ import pytest
 
 from leora.crm.models import Customer, Invoice
 from leora.crm.selectors.invoices import aging_bucket
-from leora.crm.services.common import tenant_today
 from leora.crm.services.invoices import invoice_payment_record
 from leora.errors import InvalidInput
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import AuditEvent
 from tests.factories import actor, make_customer, make_invoice, make_order, make_product
 

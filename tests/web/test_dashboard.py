@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from leora.web.selectors import dashboard_summary, week_bounds
+from leora.tenancy.calendar import week_bounds
+from leora.web.selectors import dashboard_summary
 from tests.factories import (
     actor,
     make_activity,

@@ -2,7 +2,7 @@ import json
 
 from django.http import HttpResponse
 
-from leora.web.pages import add_toast
+from leora.pages import add_toast
 
 
 def test_a_toast_rides_in_hx_trigger_beside_other_events() -> None:

@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from leora.crm.schemas.activities import ActivityFilters, ActivityIn, ActivityOut, ActivityPatch
-from leora.crm.schemas.common import patch_changes
 from leora.crm.selectors.activities import ACTIVITY_ORDERING, activity_get, activity_list
 from leora.crm.services.activities import activity_create, activity_delete, activity_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

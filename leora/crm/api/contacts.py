@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.contacts import ContactFilters, ContactIn, ContactOut, ContactPatch
 from leora.crm.selectors.contacts import CONTACT_ORDERING, contact_get, contact_list
 from leora.crm.services.contacts import contact_create, contact_delete, contact_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

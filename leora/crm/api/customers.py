@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.customers import CustomerFilters, CustomerIn, CustomerOut, CustomerPatch
 from leora.crm.selectors.customers import CUSTOMER_ORDERING, customer_get, customer_list
 from leora.crm.services.customers import customer_create, customer_delete, customer_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

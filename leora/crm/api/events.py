@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.events import EventFilters, EventIn, EventOut, EventPatch
 from leora.crm.selectors.events import EVENT_ORDERING, event_get, event_list
 from leora.crm.services.events import event_create, event_delete, event_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

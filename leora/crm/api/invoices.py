@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.invoices import InvoiceFilters, InvoiceIn, InvoiceOut, InvoicePatch, PaymentIn
 from leora.crm.selectors.invoices import INVOICE_ORDERING, invoice_get, invoice_list
 from leora.crm.services.invoices import invoice_create, invoice_delete, invoice_payment_record, invoice_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.orders import OrderFilters, OrderIn, OrderLineIn, OrderOut, OrderPatch
 from leora.crm.selectors.orders import ORDER_ORDERING, order_get, order_list
 from leora.crm.services.orders import LineRequest, order_create, order_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.products import ProductFilters, ProductIn, ProductOut, ProductPatch
 from leora.crm.selectors.products import PRODUCT_ORDERING, product_get, product_list
 from leora.crm.services.products import product_create, product_delete, product_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.quotas import QuotaFilters, QuotaIn, QuotaOut, QuotaPatch
 from leora.crm.selectors.quotas import QUOTA_ORDERING, quota_get, quota_list
 from leora.crm.services.quotas import quota_delete, quota_set, quota_update
 from leora.pagination import apply_ordering, page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

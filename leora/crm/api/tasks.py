@@ -3,11 +3,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.common import patch_changes
 from leora.crm.schemas.tasks import TaskFilters, TaskIn, TaskOut, TaskPatch
 from leora.crm.selectors.tasks import task_get, task_list, task_ordering
 from leora.crm.services.tasks import task_complete, task_create, task_delete, task_reopen, task_update
 from leora.pagination import page_of, paginate
+from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
 router = Router()

@@ -3,8 +3,9 @@ from datetime import date, datetime
 from ninja import Field, Schema
 
 from leora.crm.models import ActivityKind
-from leora.crm.schemas.common import CustomerRef, UserRef
+from leora.crm.schemas.common import CustomerRef
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 
 
 class ActivityOut(Schema):

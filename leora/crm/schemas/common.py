@@ -5,29 +5,6 @@ from ninja import Schema
 from pydantic import AfterValidator
 
 
-class UserRef(Schema):
-    id: int
-    email: str
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: object) -> str:
-        return str(getattr(obj, "display_name", ""))
-
-
-def patch_changes(payload: Schema, nullable: set[str] = frozenset()) -> dict[str, object]:  # type: ignore[assignment]
-    """The fields a PATCH body set; ``null`` is accepted only for the ``nullable`` ones (422 otherwise)."""
-    from leora.errors import FieldError, InvalidInput
-
-    changes = payload.model_dump(exclude_unset=True)
-    nulls = [name for name, value in changes.items() if value is None and name not in nullable]
-    if nulls:
-        raise InvalidInput(
-            f"{', '.join(nulls)} cannot be null", [FieldError(name, "cannot be null") for name in nulls]
-        )
-    return changes
-
-
 class CustomerRef(Schema):
     """The customer a row hangs off, as shown inside that row."""
 

@@ -4,9 +4,8 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import AccountType, CustomerStatus, LicenceType
-from leora.crm.schemas.common import UserRef
 from leora.pagination import ListParams
-from leora.schema_types import EmailAddress
+from leora.schema_types import EmailAddress, UserRef
 
 
 def _not_blank(value: str) -> str:

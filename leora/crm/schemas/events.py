@@ -3,8 +3,9 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from leora.crm.schemas.common import CustomerRef, UserRef, not_blank, not_blank_or_none
+from leora.crm.schemas.common import CustomerRef, not_blank, not_blank_or_none
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 
 
 class EventOut(Schema):

@@ -8,8 +8,8 @@ from pydantic import field_validator
 from leora.crm.models import Invoice
 from leora.crm.schemas.common import Cents, CustomerRef, not_blank_or_none
 from leora.crm.selectors.invoices import aging_bucket, days_past_due, invoice_state
-from leora.crm.services.common import tenant_today
 from leora.pagination import ListParams
+from leora.tenancy.calendar import tenant_today
 
 
 class InvoiceOut(Schema):

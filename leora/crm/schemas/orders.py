@@ -5,8 +5,9 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from leora.crm.models import OrderLine, OrderStatus
-from leora.crm.schemas.common import Cents, CustomerRef, UserRef, not_blank_or_none
+from leora.crm.schemas.common import Cents, CustomerRef, not_blank_or_none
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 
 
 class OrderLineOut(Schema):

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from leora.crm.schemas.common import Cents, UserRef
+from leora.crm.schemas.common import Cents
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 
 
 class QuotaOut(Schema):

@@ -3,9 +3,10 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from leora.crm.models import TaskPriority, TaskStatus
-from leora.crm.schemas.common import CustomerRef, UserRef, not_blank, not_blank_or_none
+from leora.crm.models import OPEN_TASK_STATUSES, TaskPriority, TaskStatus
+from leora.crm.schemas.common import CustomerRef, not_blank, not_blank_or_none
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 
 
 class TaskOut(Schema):
@@ -39,7 +40,7 @@ class TaskIn(Schema):
     @field_validator("status")
     @classmethod
     def _status_not_closed(cls, value: TaskStatus) -> TaskStatus:
-        if value not in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS):
+        if value not in OPEN_TASK_STATUSES:
             raise ValueError("a new task is open or in_progress")
         return value
 

@@ -27,9 +27,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import OrderBy
-from django.utils import timezone
 
 from leora.crm.models import (
+    OPEN_TASK_STATUSES,
     Activity,
     Contact,
     Customer,
@@ -37,10 +37,10 @@ from leora.crm.models import (
     Order,
     OrderStatus,
     Task,
-    TaskStatus,
 )
 from leora.crm.selectors.customers import customer_get, customer_list
 from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Tenant
 
 # Sort keys the list page accepts, and the column each one orders by.
@@ -54,7 +54,6 @@ CUSTOMER_PAGE_SORTS = {
     "last_order_date": "last_order_date",
 }
 DEFAULT_CUSTOMER_SORT = "name"
-OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 
 
 def _last_order_date(tenant: Tenant) -> Subquery:
@@ -183,7 +182,7 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     """
     customer = customer_get(actor=actor, customer_id=customer_id)
     tenant_id = customer.tenant_id
-    today = timezone.now().astimezone(actor.tenant.tzinfo).date()
+    today = tenant_today(actor.tenant)
     orders = (
         Order.objects.for_tenant(tenant_id)
         .filter(customer=customer)

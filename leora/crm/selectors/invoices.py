@@ -7,9 +7,10 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from leora.crm.models import Invoice
-from leora.crm.services.common import check_range, tenant_today
+from leora.crm.services.common import check_range
 from leora.crm.visibility import get_visible, scope_by_customer
 from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
 
 INVOICE_ORDERING = {
     "due_on", "issued_on", "amount", "paid_amount", "invoice_number", "created_at", "customer__name",

@@ -9,27 +9,21 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
-from leora.crm.models import Task, TaskPriority, TaskStatus
+from leora.crm.models import OPEN_TASK_STATUSES, Task, TaskPriority
 from leora.crm.services.common import check_range
 from leora.crm.visibility import get_visible
 from leora.pagination import apply_ordering
 from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
 
 TASK_ORDERING = {"due_date", "priority", "created_at", "title", "status"}
-OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 PRIORITY_RANK = {TaskPriority.LOW: 1, TaskPriority.NORMAL: 2, TaskPriority.HIGH: 3, TaskPriority.URGENT: 4}
-
-
-def tenant_today(actor: Actor) -> date:
-    """Return today's date in the actor's tenant time zone: due dates are calendar days there."""
-    return timezone.localdate(timezone=actor.tenant.tzinfo)
 
 
 def overdue_condition(today: date) -> Q:
     """A Q matching tasks still to do whose due date has passed."""
-    return Q(status__in=OPEN_STATUSES, due_date__lt=today)
+    return Q(status__in=OPEN_TASK_STATUSES, due_date__lt=today)
 
 
 def visible_tasks(actor: Actor) -> QuerySet[Task]:
@@ -42,7 +36,7 @@ def visible_tasks(actor: Actor) -> QuerySet[Task]:
         tasks = tasks.filter(Q(assigned_to_id__in=team) | Q(assigned_by_id__in=team))
     # A Case, not the bare condition: comparing a NULL due date yields NULL, and the flag is a bool.
     overdue = Case(
-        When(overdue_condition(tenant_today(actor)), then=Value(True)),
+        When(overdue_condition(tenant_today(actor.tenant)), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
@@ -88,7 +82,7 @@ def task_list(
     if due_to:
         tasks = tasks.filter(due_date__lte=due_to)
     if overdue is not None:
-        condition = overdue_condition(tenant_today(actor))
+        condition = overdue_condition(tenant_today(actor.tenant))
         tasks = tasks.filter(condition) if overdue else tasks.exclude(condition)
     return tasks
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
-from django.utils import timezone
 
 from leora.crm.models import Customer
 from leora.crm.visibility import visible_customers
-from leora.errors import Conflict, FieldError, Forbidden, InvalidInput
+from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor
-from leora.tenancy.models import Membership, Role, Tenant, User
+from leora.tenancy.models import User
+from leora.tenancy.selectors import assignable_person
 
 
 def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
@@ -28,34 +27,11 @@ def changed_fields(obj: Model, changes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in changes.items() if getattr(obj, name) != value}
 
 
-def tenant_user(*, actor: Actor, user_id: int, field: str) -> User:
-    """Return a member of the actor's tenant, or a 422 on ``field`` when there is none with that id."""
-    membership = (
-        Membership.objects.select_related("user").filter(tenant_id=actor.tenant.pk, user_id=user_id).first()
-    )
-    if membership is None:
-        raise InvalidInput.on(field, f"no user with id {user_id} in this tenant")
-    return membership.user
-
-
 def assignable_rep(*, actor: Actor, user_id: int | None, field: str = "assigned_rep_id") -> User | None:
-    """Check that the actor may hand work to ``user_id``: reps to themselves, managers to their team."""
+    """Check that the actor may hand work to ``user_id`` (``assignable_person``); None stays None."""
     if user_id is None:
         return None
-    user = tenant_user(actor=actor, user_id=user_id, field=field)
-    if not actor.can_see_user(user.pk):
-        raise Forbidden(f"you cannot assign to {user.email}: they are outside your team")
-    return user
-
-
-def require_role(actor: Actor, *roles: Role) -> None:
-    if actor.role not in roles:
-        raise Forbidden(f"this needs the {' or '.join(r.label.lower() for r in roles)} role")
-
-
-def tenant_today(tenant: Tenant) -> date:
-    """Return today's date in ``tenant``'s timezone: due dates and weeks follow the tenant's clock."""
-    return timezone.localtime(timezone.now(), tenant.tzinfo).date()
+    return assignable_person(actor=actor, user_id=user_id, field=field)
 
 
 def visible_customer(*, actor: Actor, customer_id: int, field: str = "customer_id") -> Customer:

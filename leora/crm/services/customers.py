@@ -14,11 +14,10 @@ from leora.crm.services.common import (
     changed_fields,
     duplicate_number,
     insert_numbered,
-    require_role,
     snapshot,
 )
 from leora.errors import Conflict
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services import audit_record
 

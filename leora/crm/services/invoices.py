@@ -14,13 +14,12 @@ from leora.crm.services.common import (
     changed_fields,
     duplicate_number,
     insert_numbered,
-    require_role,
     snapshot,
-    tenant_today,
     visible_customer,
 )
 from leora.errors import Conflict, InvalidInput
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Role
 from leora.tenancy.services import audit_record
 

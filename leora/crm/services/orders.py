@@ -16,11 +16,11 @@ from leora.crm.services.common import (
     duplicate_number,
     insert_numbered,
     snapshot,
-    tenant_today,
     visible_customer,
 )
 from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import User
 from leora.tenancy.services import audit_record
 

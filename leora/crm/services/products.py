@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from leora.crm.models import Product
-from leora.crm.services.common import changed_fields, duplicate_number, require_role, snapshot
+from leora.crm.services.common import changed_fields, duplicate_number, snapshot
 from leora.errors import Conflict
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services import audit_record
 

@@ -9,9 +9,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from leora.crm.models import SalesQuota
-from leora.crm.services.common import assignable_rep, changed_fields, require_role, snapshot
+from leora.crm.services.common import assignable_rep, changed_fields, snapshot
 from leora.errors import Conflict, FieldError, InvalidInput
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services import audit_record
 

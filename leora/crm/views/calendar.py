@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from leora.crm.models import CalendarEvent
 from leora.crm.selectors.events import as_tenant_time, event_list
-from leora.crm.selectors.tasks import tenant_today
 from leora.crm.services.events import event_create
-from leora.crm.views.tasks import assignable_people, customer_choices
+from leora.crm.views.tasks import customer_choices
 from leora.errors import DomainError
+from leora.pages import actor_of_page, form_add_domain_errors, render_page, url_with
 from leora.tenancy.actors import Actor
-from leora.web.pages import actor_of_page, form_add_domain_errors, render_page, url_with
+from leora.tenancy.calendar import tenant_today, week_start
+from leora.tenancy.selectors import assignable_people
 
 AGENDA_DAYS = 14
 # A busy team's fortnight is a few hundred events; past that the week view is the better tool.
@@ -33,11 +34,6 @@ AGENDA_LIMIT = 300
 WEEK_LIMIT = 500
 EN_DASH = " \u2013 "
 FORM_FIELD_OF = {"user_id": "user", "customer_id": "customer"}
-
-
-def week_start(day: date) -> date:
-    """Return the Monday of ``day``'s week: Leora's weeks start on Monday."""
-    return day - timedelta(days=day.weekday())
 
 
 def local_midnight(actor: Actor, day: date) -> datetime:
@@ -108,11 +104,11 @@ def _parse_week(request: HttpRequest, today: date) -> date:
 
 def _calendar_context(request: HttpRequest, actor: Actor, form: EventForm | None = None) -> dict[str, Any]:
     """The week, the agenda and the form of the calendar page."""
-    leads_people = actor.is_manager or actor.is_admin
+    leads_people = actor.leads_people
     scope = request.GET.get("scope", "team") if leads_people else "mine"
     scope = scope if scope in {"mine", "team"} else "team"
     user_id = actor.user.pk if scope == "mine" else None
-    today = tenant_today(actor)
+    today = tenant_today(actor.tenant)
     monday = _parse_week(request, today)
 
     week_events = event_list(
@@ -155,7 +151,7 @@ def _calendar_context(request: HttpRequest, actor: Actor, form: EventForm | None
         "show_owner": scope == "team",
         "scope_urls": {"team": url_with(request, scope=None), "mine": url_with(request, scope="mine")},
         "leads_people": leads_people,
-        "people": list(assignable_people(actor)) if leads_people else [],
+        "people": list(assignable_people(actor=actor)) if leads_people else [],
         "customers": customer_choices(actor),
         "form": form or EventForm(),
         "timezone_name": actor.tenant.timezone,

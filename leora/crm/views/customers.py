@@ -16,7 +16,7 @@ from leora.crm.selectors.customer_detail import (
     customer_page_rows,
 )
 from leora.errors import NotFound
-from leora.web.pages import actor_of_page, page_slice, render_page
+from leora.pages import actor_of_page, page_slice, render_page
 
 SEARCH_MAX_LENGTH = 100
 

@@ -13,21 +13,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from leora.crm.models import Customer, Task, TaskPriority, TaskStatus
-from leora.crm.selectors.tasks import OPEN_STATUSES, task_get, task_list, task_ordering, tenant_today
+from leora.crm.models import OPEN_TASK_STATUSES, Customer, Task, TaskPriority, TaskStatus
+from leora.crm.selectors.tasks import task_get, task_list, task_ordering
 from leora.crm.services.tasks import may_complete, task_complete, task_create, task_reopen
 from leora.crm.visibility import visible_customers
 from leora.errors import DomainError, Forbidden, NotFound
-from leora.tenancy.actors import Actor
-from leora.tenancy.models import Membership, User
-from leora.web.pages import (
+from leora.pages import (
     actor_of_page,
     form_add_domain_errors,
     page_slice,
@@ -35,10 +32,13 @@ from leora.web.pages import (
     url_with,
     wants_fragment,
 )
+from leora.tenancy.actors import Actor
+from leora.tenancy.calendar import tenant_today
+from leora.tenancy.selectors import assignable_people
 
 # The status tabs of the page: what each one lists.
 STATUS_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "todo": ("To do", OPEN_STATUSES),
+    "todo": ("To do", OPEN_TASK_STATUSES),
     "open": ("Open", (TaskStatus.OPEN,)),
     "in_progress": ("In progress", (TaskStatus.IN_PROGRESS,)),
     "done": ("Done", (TaskStatus.DONE,)),
@@ -65,7 +65,7 @@ def due_label(task: Task, today: date) -> str:
     if task.due_date is None:
         return "no due date"
     days = (task.due_date - today).days
-    if task.status not in OPEN_STATUSES:
+    if task.status not in OPEN_TASK_STATUSES:
         return f"was due {task.due_date:%-d %b}"
     if days == 0:
         return "due today"
@@ -97,16 +97,6 @@ def task_row(actor: Actor, task: Task, today: date) -> TaskRow:
         can_complete=may_complete(actor, task),
         priority_badge=PRIORITY_BADGES.get(TaskPriority(task.priority), "badge"),
         status_badge=STATUS_BADGES.get(TaskStatus(task.status), "badge"),
-    )
-
-
-def assignable_people(actor: Actor) -> QuerySet[User]:
-    """Return the people ``actor`` may hand a task to: a manager's team, the whole tenant for an admin."""
-    memberships = Membership.objects.filter(tenant_id=actor.tenant.pk)
-    if not actor.is_admin:
-        memberships = memberships.filter(user_id__in=actor.team_user_ids)
-    return User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by(
-        "full_name", "email"
     )
 
 
@@ -146,7 +136,7 @@ def _tab(request: HttpRequest) -> str:
 def _index_context(request: HttpRequest, actor: Actor, form: TaskForm | None = None) -> dict[str, Any]:
     """Everything the tasks page shows: the filtered rows, the tabs and, for managers, the form."""
     tab = _tab(request)
-    leads_people = actor.is_manager or actor.is_admin
+    leads_people = actor.leads_people
     scope = request.GET.get("scope", "mine") if leads_people else "mine"
     rep_id: int | None = None
     if leads_people and request.GET.get("rep", "").isdigit():
@@ -162,8 +152,8 @@ def _index_context(request: HttpRequest, actor: Actor, form: TaskForm | None = N
     )
     ordering = "-created_at" if tab == "done" else None
     page = page_slice(request, task_ordering(tasks, ordering), page_size=50)
-    today = tenant_today(actor)
-    people = list(assignable_people(actor)) if leads_people else []
+    today = tenant_today(actor.tenant)
+    people = list(assignable_people(actor=actor)) if leads_people else []
     return {
         "rows": [task_row(actor, task, today) for task in page.items],
         "page": page,
@@ -251,7 +241,7 @@ def _move(request: HttpRequest, task_id: int, *, complete: bool) -> HttpResponse
     text = f"“{task.title}” marked done." if complete else f"“{task.title}” reopened."
     if wants_fragment(request):
         context = {
-            "row": task_row(actor, task_get(actor=actor, task_id=task_id), tenant_today(actor)),
+            "row": task_row(actor, task_get(actor=actor, task_id=task_id), tenant_today(actor.tenant)),
             "next_url": _safe_next(request),
             "show_assignee": request.POST.get("show_assignee") == "1",
         }

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from leora.pages import url_with
 from leora.tenancy.models import Role
 from leora.web.formatting import format_date, format_money, relative_day, relative_time
-from leora.web.pages import url_with
 
 register = template.Library()
 
