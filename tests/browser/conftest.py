@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import World
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -164,7 +166,7 @@ _VENUES = [
 
 
 @pytest.fixture
-def sample_book(world: Any, unscoped: None) -> dict[str, Any]:
+def sample_book(world: World, unscoped: None) -> dict[str, Any]:
     """A realistic book for rep1 (orders, invoices, activity, contacts, tasks) plus a few of rep2's.
 
     Returns the named customers tests look for.

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import World
+
 pytestmark = pytest.mark.browser
 
 
@@ -16,7 +18,7 @@ def rows(page: Any) -> list[str]:
 
 
 def test_a_rep_searches_their_book_and_opens_a_customer(
-    world: Any, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any
+    world: World, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = desktop
     page.goto("/login/")
@@ -57,7 +59,7 @@ def test_a_rep_searches_their_book_and_opens_a_customer(
 
 
 def test_a_rep_cannot_open_another_reps_customer(
-    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+    world: World, sample_book: Any, desktop: Any, sign_in: Any
 ) -> None:
     sign_in(desktop, "rep1@acme.test")
     response = desktop.goto(f"/customers/{sample_book['rep2'].pk}/")
@@ -65,7 +67,7 @@ def test_a_rep_cannot_open_another_reps_customer(
 
 
 def test_the_search_field_is_reached_by_keyboard_from_the_skip_link(
-    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+    world: World, sample_book: Any, desktop: Any, sign_in: Any
 ) -> None:
     page = desktop
     sign_in(page, "rep1@acme.test")
@@ -84,7 +86,7 @@ def test_the_search_field_is_reached_by_keyboard_from_the_skip_link(
 
 
 def test_a_filtered_list_works_without_javascript(
-    world: Any, sample_book: Any, browser: Any, live_url: str
+    world: World, sample_book: Any, browser: Any, live_url: str
 ) -> None:
     context = browser.new_context(base_url=live_url, java_script_enabled=False)
     try:
@@ -103,7 +105,7 @@ def test_a_filtered_list_works_without_javascript(
 
 
 def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
-    world: Any, sample_book: Any, phone: Any, sign_in: Any, screenshot: Any
+    world: World, sample_book: Any, phone: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = phone
     page.goto("/login/")
@@ -142,7 +144,7 @@ def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
 
 
 def test_toasts_announce_and_the_confirm_modal_answers_by_keyboard(
-    world: Any, desktop: Any, sign_in: Any
+    world: World, desktop: Any, sign_in: Any
 ) -> None:
     page = desktop
     sign_in(page, "rep1@acme.test")
@@ -166,7 +168,7 @@ def test_toasts_announce_and_the_confirm_modal_answers_by_keyboard(
 
 
 def test_paging_by_keyboard_keeps_focus_in_the_results(
-    world: Any, sample_book: Any, desktop: Any, sign_in: Any
+    world: World, sample_book: Any, desktop: Any, sign_in: Any
 ) -> None:
     page = desktop
     sign_in(page, "rep1@acme.test")

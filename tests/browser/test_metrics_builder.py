@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.conftest import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ FORMULA = "days_since_last_order > 21 and (balance_due > 500 or account_type = '
 
 
 @pytest.fixture
-def late_buyers(world: Any, unscoped: None) -> None:
+def late_buyers(world: World, unscoped: None) -> None:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     late = factories.make_customer(world.acme, world.rep1, name="Harbor Lights Hotel", account_type="ACTIVE")
     factories.make_order(late, order_date=today - timedelta(days=30))
@@ -37,7 +38,7 @@ def set_row(page: Any, number: int, attribute: str, op: str, value: str) -> None
 
 
 def test_build_test_save_edit_and_see_two_versions(
-    world: Any, late_buyers: None, desktop: Any, sign_in: Any, screenshot: Any
+    world: World, late_buyers: None, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = desktop
     sign_in(page, "admin@acme.test")
@@ -95,7 +96,7 @@ def test_build_test_save_edit_and_see_two_versions(
 
 
 def test_typing_text_rebuilds_the_builder_and_errors_show_where(
-    world: Any, desktop: Any, sign_in: Any
+    world: World, desktop: Any, sign_in: Any
 ) -> None:
     page = desktop
     sign_in(page, "admin@acme.test")
@@ -111,7 +112,7 @@ def test_typing_text_rebuilds_the_builder_and_errors_show_where(
 
 
 def test_the_list_searches_as_you_type_on_a_phone(
-    world: Any, phone: Any, sign_in: Any, screenshot: Any
+    world: World, phone: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = phone
     sign_in(page, "admin@acme.test")

@@ -6,19 +6,20 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import World
 from tests.notifications.helpers import notify
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def admin_inbox(world: Any, unscoped: None) -> None:
+def admin_inbox(world: World, unscoped: None) -> None:
     notify(world.acme, world.admin, "Job fail failed after 3 attempt(s)", url="/jobs/", minutes_ago=5)
     notify(world.acme, world.admin, "Job report_generation failed after 1 attempt(s)", minutes_ago=90)
 
 
 def test_the_bell_counts_unread_and_mark_all_read_clears_it_in_place(
-    world: Any, admin_inbox: None, desktop: Any, phone: Any, sign_in: Any, screenshot: Any
+    world: World, admin_inbox: None, desktop: Any, phone: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = desktop
     # given an admin with two unread notifications
@@ -50,7 +51,7 @@ def test_the_bell_counts_unread_and_mark_all_read_clears_it_in_place(
 
 
 def test_opening_a_notification_leads_to_its_page(
-    world: Any, admin_inbox: None, desktop: Any, sign_in: Any
+    world: World, admin_inbox: None, desktop: Any, sign_in: Any
 ) -> None:
     page = desktop
     sign_in(page, "admin@acme.test")

@@ -6,11 +6,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import World
+
 pytestmark = pytest.mark.browser
 
 
 def test_the_job_counts_poll_leaves_the_focus_where_it_was(
-    world: Any, desktop: Any, sign_in: Any, live_server: Any
+    world: World, desktop: Any, sign_in: Any, live_server: Any
 ) -> None:
     page = desktop
     # given an admin on the jobs page, whose counts refresh every 5 seconds, with nothing focused

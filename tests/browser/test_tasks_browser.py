@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from leora.crm.models import Task
 from tests import factories
+from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def overdue_task(world: Any, sample_book: Any, unscoped: None) -> Task:
+def overdue_task(world: World, sample_book: Any, unscoped: None) -> Task:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     return factories.make_task(
         world.acme,
@@ -29,7 +30,7 @@ def overdue_task(world: Any, sample_book: Any, unscoped: None) -> Task:
 
 
 def test_a_rep_completes_a_task_with_one_click(
-    world: Any, overdue_task: Task, desktop: Any, sign_in: Any, screenshot: Any
+    world: World, overdue_task: Task, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
     page = desktop
     # given a rep on their task list
@@ -59,7 +60,7 @@ def test_a_rep_completes_a_task_with_one_click(
 
 
 def test_the_task_list_reads_on_a_phone(
-    world: Any, overdue_task: Task, phone: Any, sign_in: Any, screenshot: Any
+    world: World, overdue_task: Task, phone: Any, sign_in: Any, screenshot: Any
 ) -> None:
     sign_in(phone, "rep1@acme.test")
     phone.goto("/tasks/")
@@ -70,7 +71,7 @@ def test_the_task_list_reads_on_a_phone(
 
 
 def test_a_manager_assigns_a_task_and_reads_the_teams_week(
-    world: Any, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any, unscoped: None
+    world: World, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any, unscoped: None
 ) -> None:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     tz = world.acme.tzinfo

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leora.crm.models import CalendarEvent
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_customer, make_event
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
 
 
 @pytest.fixture
-def events(world: Any, unscoped: None) -> dict[str, CalendarEvent]:
+def events(world: World, unscoped: None) -> dict[str, CalendarEvent]:
     customer = make_customer(world.acme, world.rep1, name="Blue Door Bistro")
     return {
         "tasting": make_event(
@@ -49,7 +50,7 @@ def week_page(user: Any, **params: Any) -> str:
     return response.content.decode()
 
 
-def test_the_page_needs_a_session(world: Any, client: Client) -> None:
+def test_the_page_needs_a_session(world: World, client: Client) -> None:
     response = client.get("/calendar/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
@@ -58,7 +59,7 @@ def week_of(page: str) -> str:
     return page[page.index('id="week-view"') : page.index("Coming up")]
 
 
-def test_the_week_runs_monday_to_sunday_in_the_tenant_time_zone(world: Any, events: Any) -> None:
+def test_the_week_runs_monday_to_sunday_in_the_tenant_time_zone(world: World, events: Any) -> None:
     page = week_of(week_page(world.rep1))
     assert f"Week of 30 Nov{DASH}6 Dec 2026" in page
     # 23:30 on Sunday in Los Angeles is Monday in UTC, and still belongs to this week.
@@ -66,22 +67,22 @@ def test_the_week_runs_monday_to_sunday_in_the_tenant_time_zone(world: Any, even
     assert page.index("Mon 30") < page.index("Sun 6") and page.index("Sun 6") < page.index("Late dinner")
 
 
-def test_any_day_of_the_week_shows_that_whole_week(world: Any, events: Any) -> None:
+def test_any_day_of_the_week_shows_that_whole_week(world: World, events: Any) -> None:
     page = week_page(world.rep1, week="2026-12-03")
     assert f"Week of 30 Nov{DASH}6 Dec 2026" in page
 
 
-def test_previous_and_next_week_links(world: Any, events: Any) -> None:
+def test_previous_and_next_week_links(world: World, events: Any) -> None:
     page = week_page(world.rep1)
     assert "week=2026-11-23" in page and "week=2026-12-07" in page
 
 
-def test_a_garbled_week_falls_back_to_this_week(world: Any) -> None:
+def test_a_garbled_week_falls_back_to_this_week(world: World) -> None:
     response = signed_in(world.rep1).get("/calendar/", {"week": "soon"})
     assert response.status_code == 200
 
 
-def test_each_event_shows_time_title_customer_and_location(world: Any, events: Any) -> None:
+def test_each_event_shows_time_title_customer_and_location(world: World, events: Any) -> None:
     page = week_page(world.rep1)
     assert f"10:00{DASH}11:30" in page
     assert "Tasting at Blue Door" in page
@@ -89,20 +90,20 @@ def test_each_event_shows_time_title_customer_and_location(world: Any, events: A
     assert "12 Main St" in page
 
 
-def test_a_rep_sees_only_their_own_events(world: Any, events: Any) -> None:
+def test_a_rep_sees_only_their_own_events(world: World, events: Any) -> None:
     page = week_page(world.rep1)
     assert "Cellar walk-through" not in page and "Team meeting" not in page
     assert "Elsewhere visit" not in page
 
 
-def test_a_manager_sees_the_team_by_default_and_only_their_own_on_request(world: Any, events: Any) -> None:
+def test_a_manager_sees_the_team_by_default_and_only_their_own_on_request(world: World, events: Any) -> None:
     team = week_page(world.manager)
     assert "Cellar walk-through" in team and "Tasting at Blue Door" in team and "Team meeting" in team
     mine = week_page(world.manager, scope="mine")
     assert "Team meeting" in mine and "Cellar walk-through" not in mine
 
 
-def test_the_agenda_groups_upcoming_events_by_day(world: Any, unscoped: None) -> None:
+def test_the_agenda_groups_upcoming_events_by_day(world: World, unscoped: None) -> None:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     tomorrow_10am = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=LA) + timedelta(
         hours=10
@@ -115,7 +116,7 @@ def test_the_agenda_groups_upcoming_events_by_day(world: Any, unscoped: None) ->
     assert "Far away" not in page
 
 
-def test_week_navigation_with_htmx_gets_only_the_week(world: Any, events: Any) -> None:
+def test_week_navigation_with_htmx_gets_only_the_week(world: World, events: Any) -> None:
     response = signed_in(world.rep1).get("/calendar/", {"week": WEEK}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="week-view"') and "<html" not in body
@@ -123,7 +124,7 @@ def test_week_navigation_with_htmx_gets_only_the_week(world: Any, events: Any) -
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
-    world: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     customer = make_customer(world.acme, world.rep1)
     for n in range(20):
@@ -139,7 +140,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
 # Adding an event
 
 
-def test_a_rep_adds_an_event_read_in_the_tenant_time_zone(world: Any, unscoped: None) -> None:
+def test_a_rep_adds_an_event_read_in_the_tenant_time_zone(world: World, unscoped: None) -> None:
     customer = make_customer(world.acme, world.rep1)
     response = signed_in(world.rep1).post(
         "/calendar/new/",
@@ -158,7 +159,7 @@ def test_a_rep_adds_an_event_read_in_the_tenant_time_zone(world: Any, unscoped: 
     assert AuditEvent.objects.for_tenant(world.acme).filter(action="event.create").count() == 1
 
 
-def test_an_end_before_the_start_shows_an_inline_error_and_writes_nothing(world: Any) -> None:
+def test_an_end_before_the_start_shows_an_inline_error_and_writes_nothing(world: World) -> None:
     response = signed_in(world.rep1).post(
         "/calendar/new/", {"title": "Tasting", "starts_at": "2026-12-03T14:00", "ends_at": "2026-12-03T13:00"}
     )
@@ -169,14 +170,14 @@ def test_an_end_before_the_start_shows_an_inline_error_and_writes_nothing(world:
     assert CalendarEvent.objects.for_tenant(world.acme).count() == 0
 
 
-def test_missing_fields_show_inline_errors(world: Any) -> None:
+def test_missing_fields_show_inline_errors(world: World) -> None:
     response = signed_in(world.rep1).post("/calendar/new/", {"title": "", "starts_at": "", "ends_at": "nope"})
     assert response.status_code == 422
     page = response.content.decode()
     assert all(f'id="error-{name}"' in page for name in ("title", "starts_at", "ends_at"))
 
 
-def test_a_rep_cannot_book_another_reps_calendar(world: Any) -> None:
+def test_a_rep_cannot_book_another_reps_calendar(world: World) -> None:
     response = signed_in(world.rep1).post(
         "/calendar/new/",
         {"title": "X", "starts_at": "2026-12-03T14:00", "ends_at": "2026-12-03T15:00", "user": world.rep2.pk},
@@ -186,7 +187,7 @@ def test_a_rep_cannot_book_another_reps_calendar(world: Any) -> None:
     assert CalendarEvent.objects.for_tenant(world.acme).count() == 0
 
 
-def test_a_manager_books_a_team_members_calendar(world: Any) -> None:
+def test_a_manager_books_a_team_members_calendar(world: World) -> None:
     response = signed_in(world.manager).post(
         "/calendar/new/",
         {

@@ -4,13 +4,14 @@ import pytest
 
 from leora.crm.models import Contact, Customer
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_contact, make_customer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Customer]:
+def book(world: World, unscoped: None) -> dict[str, Customer]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
         "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
@@ -33,22 +34,22 @@ def names(response: Any) -> set[str]:
     return {item["name"] for item in response.json()["items"]}
 
 
-def test_a_rep_lists_only_contacts_of_their_own_customers(world: Any, people: Any, api_as: Any) -> None:
+def test_a_rep_lists_only_contacts_of_their_own_customers(world: World, people: Any, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/contacts")
     assert response.status_code == 200
     assert names(response) == {"Ana Buyer"}
     assert response.json()["total"] == 1
 
 
-def test_a_manager_lists_their_teams_contacts(world: Any, people: Any, api_as: Any) -> None:
+def test_a_manager_lists_their_teams_contacts(world: World, people: Any, api_as: Any) -> None:
     assert names(api_as(world.manager).get("/api/contacts")) == {"Ana Buyer", "Ben Cellarman"}
 
 
-def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: Any, people: Any, api_as: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: World, people: Any, api_as: Any) -> None:
     assert names(api_as(world.admin).get("/api/contacts")) == {"Ana Buyer", "Ben Cellarman", "Cara Concierge"}
 
 
-def test_a_contact_shows_its_customer(world: Any, people: Any, book: Any, api_as: Any) -> None:
+def test_a_contact_shows_its_customer(world: World, people: Any, book: Any, api_as: Any) -> None:
     body = api_as(world.rep1).get(f"/api/contacts/{people['rep1'].pk}").json()
     assert body["customer"] == {
         "id": book["rep1"].pk,
@@ -58,7 +59,7 @@ def test_a_contact_shows_its_customer(world: Any, people: Any, book: Any, api_as
     assert (body["email"], body["title"]) == ("ana@bluedoor.test", "Owner")
 
 
-def test_another_tenants_contact_answers_404(world: Any, people: Any, api_as: Any) -> None:
+def test_another_tenants_contact_answers_404(world: World, people: Any, api_as: Any) -> None:
     client, path = api_as(world.admin), f"/api/contacts/{people['other'].pk}"
     response = client.get(path)
     assert response.status_code == 404
@@ -67,7 +68,7 @@ def test_another_tenants_contact_answers_404(world: Any, people: Any, api_as: An
     assert client.delete(path).status_code == 404
 
 
-def test_another_reps_contact_answers_404_for_a_rep(world: Any, people: Any, api_as: Any) -> None:
+def test_another_reps_contact_answers_404_for_a_rep(world: World, people: Any, api_as: Any) -> None:
     client = api_as(world.rep1)
     contact_id = people["rep2"].pk
     assert client.get(f"/api/contacts/{contact_id}").status_code == 404
@@ -75,25 +76,25 @@ def test_another_reps_contact_answers_404_for_a_rep(world: Any, people: Any, api
     assert client.delete(f"/api/contacts/{contact_id}").status_code == 404
 
 
-def test_filter_by_customer(world: Any, people: Any, book: Any, api_as: Any) -> None:
+def test_filter_by_customer(world: World, people: Any, book: Any, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/contacts", customer_id=book["rep2"].pk)
     assert names(response) == {"Ben Cellarman"}
 
 
-def test_search_matches_name_email_and_customer(world: Any, people: Any, api_as: Any) -> None:
+def test_search_matches_name_email_and_customer(world: World, people: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert names(admin.get("/api/contacts", search="bluedoor")) == {"Ana Buyer"}
     assert names(admin.get("/api/contacts", search="harbor")) == {"Cara Concierge"}
 
 
-def test_unknown_ordering_is_rejected_naming_the_field(world: Any, api_as: Any) -> None:
+def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/contacts", ordering="tenant")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "ordering"
 
 
 def test_a_rep_creates_a_contact_of_their_customer_and_it_is_audited(
-    world: Any, book: Any, api_as: Any
+    world: World, book: Any, api_as: Any
 ) -> None:
     response = api_as(world.rep1).post(
         "/api/contacts", {"customer_id": book["rep1"].pk, "name": "Eve Sommelier", "phone": "555-0100"}
@@ -106,7 +107,7 @@ def test_a_rep_creates_a_contact_of_their_customer_and_it_is_audited(
 
 
 def test_creating_a_contact_of_another_reps_customer_is_422_and_writes_nothing(
-    world: Any, book: Any, api_as: Any
+    world: World, book: Any, api_as: Any
 ) -> None:
     response = api_as(world.rep1).post("/api/contacts", {"customer_id": book["rep2"].pk, "name": "X"})
     assert response.status_code == 422
@@ -115,19 +116,19 @@ def test_creating_a_contact_of_another_reps_customer_is_422_and_writes_nothing(
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="contact").exists()
 
 
-def test_creating_a_contact_of_another_tenants_customer_is_422(world: Any, book: Any, api_as: Any) -> None:
+def test_creating_a_contact_of_another_tenants_customer_is_422(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/contacts", {"customer_id": book["other"].pk, "name": "X"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
 
 
-def test_a_blank_name_is_422_naming_the_field(world: Any, book: Any, api_as: Any) -> None:
+def test_a_blank_name_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/contacts", {"customer_id": book["rep1"].pk, "name": "  "})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "name"
 
 
-def test_a_bad_email_is_422_naming_the_field(world: Any, book: Any, api_as: Any) -> None:
+def test_a_bad_email_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.rep1).post(
         "/api/contacts", {"customer_id": book["rep1"].pk, "name": "X", "email": "not-an-email"}
     )
@@ -136,7 +137,7 @@ def test_a_bad_email_is_422_naming_the_field(world: Any, book: Any, api_as: Any)
 
 
 def test_marking_a_contact_primary_unsets_the_previous_primary(
-    world: Any, book: Any, people: Any, api_as: Any, unscoped: None
+    world: World, book: Any, people: Any, api_as: Any, unscoped: None
 ) -> None:
     first = make_contact(book["rep1"], name="First", is_primary=True)
     response = api_as(world.rep1).patch(f"/api/contacts/{people['rep1'].pk}", {"is_primary": True})
@@ -147,7 +148,7 @@ def test_marking_a_contact_primary_unsets_the_previous_primary(
 
 
 def test_patch_changes_only_given_fields_and_audits_before_and_after(
-    world: Any, people: Any, api_as: Any
+    world: World, people: Any, api_as: Any
 ) -> None:
     contact = people["rep1"]
     response = api_as(world.rep1).patch(f"/api/contacts/{contact.pk}", {"title": "Head buyer"})
@@ -159,7 +160,7 @@ def test_patch_changes_only_given_fields_and_audits_before_and_after(
 
 
 def test_moving_a_contact_to_a_hidden_customer_is_422(
-    world: Any, people: Any, book: Any, api_as: Any
+    world: World, people: Any, book: Any, api_as: Any
 ) -> None:
     response = api_as(world.rep1).patch(
         f"/api/contacts/{people['rep1'].pk}", {"customer_id": book["rep3"].pk}
@@ -168,19 +169,19 @@ def test_moving_a_contact_to_a_hidden_customer_is_422(
     assert response.json()["errors"][0]["field"] == "customer_id"
 
 
-def test_patch_rejects_null_for_a_required_field(world: Any, people: Any, api_as: Any) -> None:
+def test_patch_rejects_null_for_a_required_field(world: World, people: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/contacts/{people['rep1'].pk}", {"name": None})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "name", "message": "cannot be null"}]
 
 
-def test_patch_clears_the_email_with_null(world: Any, people: Any, api_as: Any) -> None:
+def test_patch_clears_the_email_with_null(world: World, people: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/contacts/{people['rep1'].pk}", {"email": None})
     assert response.status_code == 200
     assert response.json()["email"] == ""
 
 
-def test_a_rep_deletes_a_contact_of_their_customer(world: Any, people: Any, api_as: Any) -> None:
+def test_a_rep_deletes_a_contact_of_their_customer(world: World, people: Any, api_as: Any) -> None:
     contact_id = people["rep1"].pk
     assert api_as(world.rep1).delete(f"/api/contacts/{contact_id}").status_code == 204
     assert not Contact.objects.for_tenant(world.acme).filter(pk=contact_id).exists()
@@ -189,7 +190,7 @@ def test_a_rep_deletes_a_contact_of_their_customer(world: Any, people: Any, api_
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
         make_contact(book["rep1"])

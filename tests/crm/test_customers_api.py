@@ -4,13 +4,14 @@ import pytest
 
 from leora.crm.models import Customer
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_customer, make_order, make_product
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Customer]:
+def book(world: World, unscoped: None) -> dict[str, Customer]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
         "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
@@ -23,18 +24,18 @@ def names(response: Any) -> set[str]:
     return {item["name"] for item in response.json()["items"]}
 
 
-def test_a_rep_lists_only_their_own_customers(world: Any, book: Any, api_as: Any) -> None:
+def test_a_rep_lists_only_their_own_customers(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/customers")
     assert response.status_code == 200
     assert names(response) == {"Blue Door Bistro"}
     assert response.json()["total"] == 1
 
 
-def test_a_manager_lists_their_teams_customers(world: Any, book: Any, api_as: Any) -> None:
+def test_a_manager_lists_their_teams_customers(world: World, book: Any, api_as: Any) -> None:
     assert names(api_as(world.manager).get("/api/customers")) == {"Blue Door Bistro", "Corner Cellar"}
 
 
-def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: Any, book: Any, api_as: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: World, book: Any, api_as: Any) -> None:
     assert names(api_as(world.admin).get("/api/customers")) == {
         "Blue Door Bistro",
         "Corner Cellar",
@@ -42,61 +43,61 @@ def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: Any, book: Any,
     }
 
 
-def test_another_tenants_customer_answers_404(world: Any, book: Any, api_as: Any) -> None:
+def test_another_tenants_customer_answers_404(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.admin).get(f"/api/customers/{book['other'].pk}")
     assert response.status_code == 404
     assert response.json()["detail"] == "customer not found"
 
 
-def test_another_reps_customer_answers_404_for_a_rep(world: Any, book: Any, api_as: Any) -> None:
+def test_another_reps_customer_answers_404_for_a_rep(world: World, book: Any, api_as: Any) -> None:
     assert api_as(world.rep1).get(f"/api/customers/{book['rep2'].pk}").status_code == 404
     assert api_as(world.rep1).patch(f"/api/customers/{book['rep2'].pk}", {"name": "x"}).status_code == 404
 
 
-def test_a_request_without_a_token_answers_401(world: Any, client: Any) -> None:
+def test_a_request_without_a_token_answers_401(world: World, client: Any) -> None:
     response = client.get("/api/customers")
     assert response.status_code == 401
     assert "Bearer" in response.json()["detail"]
 
 
-def test_a_wrong_token_answers_401(world: Any, book: Any, client: Any) -> None:
+def test_a_wrong_token_answers_401(world: World, book: Any, client: Any) -> None:
     response = client.get("/api/customers", headers={"Authorization": "Bearer leora_deadbeef_nope"})
     assert response.status_code == 401
 
 
-def test_search_matches_name_and_account_number(world: Any, book: Any, api_as: Any) -> None:
+def test_search_matches_name_and_account_number(world: World, book: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert names(admin.get("/api/customers", search="cellar")) == {"Corner Cellar"}
     number = book["rep3"].account_number
     assert names(admin.get("/api/customers", search=number)) == {"Harbor Hotel"}
 
 
-def test_pagination_reports_total_and_slices(world: Any, book: Any, api_as: Any) -> None:
+def test_pagination_reports_total_and_slices(world: World, book: Any, api_as: Any) -> None:
     body = api_as(world.admin).get("/api/customers", page=2, page_size=2, ordering="name").json()
     assert body["total"] == 3
     assert (body["page"], body["page_size"]) == (2, 2)
     assert [item["name"] for item in body["items"]] == ["Harbor Hotel"]
 
 
-def test_page_size_over_200_is_rejected_naming_the_field(world: Any, api_as: Any) -> None:
+def test_page_size_over_200_is_rejected_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/customers", page_size=500)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "page_size"
 
 
-def test_unknown_ordering_is_rejected_naming_the_field(world: Any, api_as: Any) -> None:
+def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/customers", ordering="password")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "ordering"
 
 
-def test_filter_by_account_type(world: Any, api_as: Any, unscoped: None) -> None:
+def test_filter_by_account_type(world: World, api_as: Any, unscoped: None) -> None:
     make_customer(world.acme, world.rep1, name="Active One", account_type="ACTIVE")
     make_customer(world.acme, world.rep1, name="Prospect One", account_type="PROSPECT")
     assert names(api_as(world.rep1).get("/api/customers", account_type="ACTIVE")) == {"Active One"}
 
 
-def test_create_assigns_a_reps_new_customer_to_themselves(world: Any, api_as: Any) -> None:
+def test_create_assigns_a_reps_new_customer_to_themselves(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/customers", {"name": "New Taproom", "account_type": "TARGET"})
     assert response.status_code == 201
     body = response.json()
@@ -108,7 +109,7 @@ def test_create_assigns_a_reps_new_customer_to_themselves(world: Any, api_as: An
     assert audit.object_id == str(created.pk) and audit.actor == world.rep1
 
 
-def test_create_without_a_name_is_422_naming_the_field_and_writes_nothing(world: Any, api_as: Any) -> None:
+def test_create_without_a_name_is_422_naming_the_field_and_writes_nothing(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/customers", {"account_type": "ACTIVE"})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["name"]
@@ -116,38 +117,38 @@ def test_create_without_a_name_is_422_naming_the_field_and_writes_nothing(world:
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="customer").exists()
 
 
-def test_create_with_a_blank_name_is_422(world: Any, api_as: Any) -> None:
+def test_create_with_a_blank_name_is_422(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/customers", {"name": "   "})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "name"
 
 
-def test_create_with_a_bad_account_type_is_422(world: Any, api_as: Any) -> None:
+def test_create_with_a_bad_account_type_is_422(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/customers", {"name": "X", "account_type": "VIP"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "account_type"
 
 
-def test_a_duplicate_account_number_is_409(world: Any, book: Any, api_as: Any) -> None:
+def test_a_duplicate_account_number_is_409(world: World, book: Any, api_as: Any) -> None:
     number = book["rep1"].account_number
     response = api_as(world.admin).post("/api/customers", {"name": "Dup", "account_number": number})
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "account_number"
 
 
-def test_an_account_number_of_another_tenant_may_be_reused(world: Any, book: Any, api_as: Any) -> None:
+def test_an_account_number_of_another_tenant_may_be_reused(world: World, book: Any, api_as: Any) -> None:
     number = book["other"].account_number
     response = api_as(world.admin).post("/api/customers", {"name": "Same number", "account_number": number})
     assert response.status_code == 201
 
 
-def test_a_rep_cannot_assign_a_customer_to_another_rep(world: Any, api_as: Any) -> None:
+def test_a_rep_cannot_assign_a_customer_to_another_rep(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/customers", {"name": "X", "assigned_rep_id": world.rep2.pk})
     assert response.status_code == 403
     assert Customer.objects.for_tenant(world.acme).count() == 0
 
 
-def test_assigning_to_a_user_of_another_tenant_is_422(world: Any, api_as: Any) -> None:
+def test_assigning_to_a_user_of_another_tenant_is_422(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(
         "/api/customers", {"name": "X", "assigned_rep_id": world.other_rep.pk}
     )
@@ -155,7 +156,7 @@ def test_assigning_to_a_user_of_another_tenant_is_422(world: Any, api_as: Any) -
     assert response.json()["errors"][0]["field"] == "assigned_rep_id"
 
 
-def test_a_manager_reassigns_within_the_team(world: Any, book: Any, api_as: Any) -> None:
+def test_a_manager_reassigns_within_the_team(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.manager).patch(
         f"/api/customers/{book['rep1'].pk}", {"assigned_rep_id": world.rep2.pk}
     )
@@ -164,7 +165,7 @@ def test_a_manager_reassigns_within_the_team(world: Any, book: Any, api_as: Any)
 
 
 def test_patch_changes_only_given_fields_and_audits_before_and_after(
-    world: Any, book: Any, api_as: Any
+    world: World, book: Any, api_as: Any
 ) -> None:
     customer = book["rep1"]
     response = api_as(world.rep1).patch(f"/api/customers/{customer.pk}", {"city": "Portland"})
@@ -175,25 +176,27 @@ def test_patch_changes_only_given_fields_and_audits_before_and_after(
     assert audit.before["city"] == "" and audit.after["city"] == "Portland"
 
 
-def test_a_patch_that_changes_nothing_writes_no_audit_event(world: Any, book: Any, api_as: Any) -> None:
+def test_a_patch_that_changes_nothing_writes_no_audit_event(world: World, book: Any, api_as: Any) -> None:
     api_as(world.rep1).patch(f"/api/customers/{book['rep1'].pk}", {"name": "Blue Door Bistro"})
     assert not AuditEvent.objects.for_tenant(world.acme).filter(action="customer.update").exists()
 
 
-def test_patch_rejects_null_for_a_required_field(world: Any, book: Any, api_as: Any) -> None:
+def test_patch_rejects_null_for_a_required_field(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/customers/{book['rep1'].pk}", {"name": None})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "name", "message": "cannot be null"}]
 
 
-def test_only_an_admin_deletes_a_customer(world: Any, book: Any, api_as: Any) -> None:
+def test_only_an_admin_deletes_a_customer(world: World, book: Any, api_as: Any) -> None:
     customer = book["rep1"]
     assert api_as(world.rep1).delete(f"/api/customers/{customer.pk}").status_code == 403
     assert api_as(world.admin).delete(f"/api/customers/{customer.pk}").status_code == 204
     assert not Customer.objects.for_tenant(world.acme).filter(pk=customer.pk).exists()
 
 
-def test_a_customer_with_orders_cannot_be_deleted(world: Any, book: Any, api_as: Any, unscoped: None) -> None:
+def test_a_customer_with_orders_cannot_be_deleted(
+    world: World, book: Any, api_as: Any, unscoped: None
+) -> None:
     customer = book["rep1"]
     make_order(customer, [(make_product(world.acme), 2)])
     response = api_as(world.admin).delete(f"/api/customers/{customer.pk}")
@@ -202,7 +205,7 @@ def test_a_customer_with_orders_cannot_be_deleted(world: Any, book: Any, api_as:
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
         make_customer(world.acme, world.rep1)
@@ -213,7 +216,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 
 def test_an_email_on_a_reserved_test_domain_is_accepted_and_a_malformed_one_is_422(
-    world: Any, api_as: Any
+    world: World, api_as: Any
 ) -> None:
     admin = api_as(world.admin)
     assert admin.post("/api/customers", {"name": "A", "email": "orders@venue.test"}).status_code == 201

@@ -10,18 +10,19 @@ from leora.crm.services.invoices import invoice_payment_record
 from leora.errors import InvalidInput
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import actor, make_customer, make_invoice, make_order, make_product
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def today(world: Any) -> date:
+def today(world: World) -> date:
     return tenant_today(world.acme)
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Customer]:
+def book(world: World, unscoped: None) -> dict[str, Customer]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
         "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
@@ -55,29 +56,29 @@ def test_aging_buckets_follow_days_past_due(days: int, bucket: str) -> None:
     assert aging_bucket(days) == bucket
 
 
-def test_a_rep_lists_only_invoices_of_their_own_customers(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_rep_lists_only_invoices_of_their_own_customers(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/invoices")
     assert response.status_code == 200
     assert numbers(response) == {"I-1"}
 
 
-def test_a_manager_lists_their_teams_invoices(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_manager_lists_their_teams_invoices(world: World, invoices: Any, api_as: Any) -> None:
     assert numbers(api_as(world.manager).get("/api/invoices")) == {"I-1", "I-2"}
 
 
-def test_an_admin_lists_the_whole_tenant(world: Any, invoices: Any, api_as: Any) -> None:
+def test_an_admin_lists_the_whole_tenant(world: World, invoices: Any, api_as: Any) -> None:
     assert numbers(api_as(world.admin).get("/api/invoices")) == {"I-1", "I-2", "I-3"}
 
 
 def test_an_overdue_invoice_shows_balance_days_past_due_and_bucket(
-    world: Any, invoices: Any, api_as: Any
+    world: World, invoices: Any, api_as: Any
 ) -> None:
     body = api_as(world.rep1).get(f"/api/invoices/{invoices['rep1'].pk}").json()
     assert (body["amount"], body["paid_amount"], body["balance"]) == ("100.00", "0.00", "100.00")
     assert (body["days_past_due"], body["aging_bucket"], body["state"]) == (15, "1-30", "overdue")
 
 
-def test_a_paid_invoice_is_current_whatever_its_due_date(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_paid_invoice_is_current_whatever_its_due_date(world: World, invoices: Any, api_as: Any) -> None:
     body = api_as(world.manager).get(f"/api/invoices/{invoices['rep2'].pk}").json()
     assert (body["balance"], body["days_past_due"], body["aging_bucket"], body["state"]) == (
         "0.00",
@@ -87,7 +88,7 @@ def test_a_paid_invoice_is_current_whatever_its_due_date(world: Any, invoices: A
     )
 
 
-def test_another_tenants_invoice_answers_404(world: Any, invoices: Any, api_as: Any) -> None:
+def test_another_tenants_invoice_answers_404(world: World, invoices: Any, api_as: Any) -> None:
     client = api_as(world.admin)
     response = client.get(f"/api/invoices/{invoices['other'].pk}")
     assert response.status_code == 404
@@ -97,17 +98,17 @@ def test_another_tenants_invoice_answers_404(world: Any, invoices: Any, api_as: 
     assert client.delete(f"/api/invoices/{invoices['other'].pk}").status_code == 404
 
 
-def test_another_reps_invoice_answers_404_for_a_rep(world: Any, invoices: Any, api_as: Any) -> None:
+def test_another_reps_invoice_answers_404_for_a_rep(world: World, invoices: Any, api_as: Any) -> None:
     assert api_as(world.rep1).get(f"/api/invoices/{invoices['rep2'].pk}").status_code == 404
 
 
-def test_a_managers_out_of_team_invoice_answers_404(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_managers_out_of_team_invoice_answers_404(world: World, invoices: Any, api_as: Any) -> None:
     client = api_as(world.manager)
     assert client.get(f"/api/invoices/{invoices['rep3'].pk}").status_code == 404
     assert client.post(f"/api/invoices/{invoices['rep3'].pk}/payments", {"amount": "1"}).status_code == 404
 
 
-def test_open_and_overdue_filters(world: Any, invoices: Any, api_as: Any) -> None:
+def test_open_and_overdue_filters(world: World, invoices: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert numbers(admin.get("/api/invoices", open="true")) == {"I-1", "I-3"}
     assert numbers(admin.get("/api/invoices", open="false")) == {"I-2"}
@@ -116,7 +117,7 @@ def test_open_and_overdue_filters(world: Any, invoices: Any, api_as: Any) -> Non
 
 
 def test_due_date_range_and_customer_filters(
-    world: Any, invoices: Any, book: Any, today: date, api_as: Any
+    world: World, invoices: Any, book: Any, today: date, api_as: Any
 ) -> None:
     admin = api_as(world.admin)
     window = {"due_from": str(today - timedelta(days=20)), "due_to": str(today + timedelta(days=30))}
@@ -124,19 +125,19 @@ def test_due_date_range_and_customer_filters(
     assert numbers(admin.get("/api/invoices", customer_id=book["rep3"].pk)) == {"I-3"}
 
 
-def test_an_inverted_due_range_is_422_naming_the_field(world: Any, api_as: Any) -> None:
+def test_an_inverted_due_range_is_422_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/invoices", due_from="2026-02-01", due_to="2026-01-01")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "due_from"
 
 
-def test_the_default_order_is_by_due_date(world: Any, invoices: Any, api_as: Any) -> None:
+def test_the_default_order_is_by_due_date(world: World, invoices: Any, api_as: Any) -> None:
     items = api_as(world.admin).get("/api/invoices").json()["items"]
     assert [item["invoice_number"] for item in items] == ["I-2", "I-1", "I-3"]
 
 
 def test_a_manager_creates_an_invoice_with_default_terms(
-    world: Any, book: Any, today: date, api_as: Any
+    world: World, book: Any, today: date, api_as: Any
 ) -> None:
     response = api_as(world.manager).post(
         "/api/invoices", {"customer_id": book["rep1"].pk, "amount": "240.00"}
@@ -150,7 +151,9 @@ def test_a_manager_creates_an_invoice_with_default_terms(
     assert audit.object_id == str(body["id"]) and audit.after["amount"] == "240.00"
 
 
-def test_an_invoice_for_an_order_bills_its_total(world: Any, book: Any, api_as: Any, unscoped: None) -> None:
+def test_an_invoice_for_an_order_bills_its_total(
+    world: World, book: Any, api_as: Any, unscoped: None
+) -> None:
     order = make_order(book["rep1"], [(make_product(world.acme, unit_price=Decimal("30.00")), 3)])
     response = api_as(world.admin).post(
         "/api/invoices", {"customer_id": book["rep1"].pk, "order_id": order.pk}
@@ -160,7 +163,7 @@ def test_an_invoice_for_an_order_bills_its_total(world: Any, book: Any, api_as: 
 
 
 def test_an_order_of_another_customer_is_422_naming_order_id(
-    world: Any, book: Any, api_as: Any, unscoped: None
+    world: World, book: Any, api_as: Any, unscoped: None
 ) -> None:
     order = make_order(book["rep2"], [(make_product(world.acme), 1)])
     response = api_as(world.admin).post(
@@ -170,14 +173,16 @@ def test_an_order_of_another_customer_is_422_naming_order_id(
     assert response.json()["errors"][0]["field"] == "order_id"
 
 
-def test_an_invoice_without_amount_or_order_is_422_naming_amount(world: Any, book: Any, api_as: Any) -> None:
+def test_an_invoice_without_amount_or_order_is_422_naming_amount(
+    world: World, book: Any, api_as: Any
+) -> None:
     response = api_as(world.admin).post("/api/invoices", {"customer_id": book["rep1"].pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
 def test_a_due_date_before_the_issue_date_is_422_and_writes_nothing(
-    world: Any, book: Any, api_as: Any
+    world: World, book: Any, api_as: Any
 ) -> None:
     response = api_as(world.admin).post(
         "/api/invoices",
@@ -189,19 +194,19 @@ def test_a_due_date_before_the_issue_date_is_422_and_writes_nothing(
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="invoice").exists()
 
 
-def test_a_negative_amount_is_422_naming_the_field(world: Any, book: Any, api_as: Any) -> None:
+def test_a_negative_amount_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/invoices", {"customer_id": book["rep1"].pk, "amount": "-5"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
-def test_a_manager_cannot_bill_a_customer_outside_the_team(world: Any, book: Any, api_as: Any) -> None:
+def test_a_manager_cannot_bill_a_customer_outside_the_team(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.manager).post("/api/invoices", {"customer_id": book["rep3"].pk, "amount": "10"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
 
 
-def test_a_duplicate_invoice_number_is_409(world: Any, invoices: Any, book: Any, api_as: Any) -> None:
+def test_a_duplicate_invoice_number_is_409(world: World, invoices: Any, book: Any, api_as: Any) -> None:
     response = api_as(world.admin).post(
         "/api/invoices", {"customer_id": book["rep1"].pk, "amount": "10", "invoice_number": "I-2"}
     )
@@ -210,7 +215,7 @@ def test_a_duplicate_invoice_number_is_409(world: Any, invoices: Any, book: Any,
 
 
 def test_a_rep_cannot_create_correct_pay_or_delete_invoices(
-    world: Any, invoices: Any, book: Any, api_as: Any
+    world: World, invoices: Any, book: Any, api_as: Any
 ) -> None:
     client = api_as(world.rep1)
     own = invoices["rep1"].pk
@@ -222,7 +227,7 @@ def test_a_rep_cannot_create_correct_pay_or_delete_invoices(
     assert (invoices["rep1"].amount, invoices["rep1"].paid_amount) == (Decimal("100.00"), Decimal("0"))
 
 
-def test_a_payment_reduces_the_balance_and_is_audited(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_payment_reduces_the_balance_and_is_audited(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.manager).post(
         f"/api/invoices/{invoices['rep1'].pk}/payments", {"amount": "40.00"}
     )
@@ -238,13 +243,13 @@ def test_a_payment_reduces_the_balance_and_is_audited(world: Any, invoices: Any,
     )
 
 
-def test_paying_the_whole_balance_marks_the_invoice_paid(world: Any, invoices: Any, api_as: Any) -> None:
+def test_paying_the_whole_balance_marks_the_invoice_paid(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.admin).post(f"/api/invoices/{invoices['rep3'].pk}/payments", {"amount": "60.00"})
     assert (response.json()["balance"], response.json()["state"]) == ("0.00", "paid")
 
 
 def test_a_payment_over_the_balance_is_422_naming_amount_and_changes_nothing(
-    world: Any, invoices: Any, api_as: Any
+    world: World, invoices: Any, api_as: Any
 ) -> None:
     response = api_as(world.admin).post(f"/api/invoices/{invoices['rep3'].pk}/payments", {"amount": "60.01"})
     assert response.status_code == 422
@@ -256,7 +261,7 @@ def test_a_payment_over_the_balance_is_422_naming_amount_and_changes_nothing(
 
 
 def test_a_payment_checks_the_balance_in_the_database_not_a_stale_copy(
-    world: Any, invoices: Any, unscoped: None
+    world: World, invoices: Any, unscoped: None
 ) -> None:
     # given a copy read while the balance was 60.00, and a concurrent payment that then settled it
     stale = Invoice.objects.for_tenant(world.acme).get(pk=invoices["rep3"].pk)
@@ -270,14 +275,14 @@ def test_a_payment_checks_the_balance_in_the_database_not_a_stale_copy(
     assert stale.paid_amount == Decimal("80.00")
 
 
-def test_a_zero_payment_is_422_naming_amount(world: Any, invoices: Any, api_as: Any) -> None:
+def test_a_zero_payment_is_422_naming_amount(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.admin).post(f"/api/invoices/{invoices['rep3'].pk}/payments", {"amount": "0"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
 def test_a_manager_corrects_the_due_date_and_it_is_audited(
-    world: Any, invoices: Any, today: date, api_as: Any
+    world: World, invoices: Any, today: date, api_as: Any
 ) -> None:
     new_due = today + timedelta(days=5)
     response = api_as(world.manager).patch(f"/api/invoices/{invoices['rep1'].pk}", {"due_on": str(new_due)})
@@ -287,20 +292,20 @@ def test_a_manager_corrects_the_due_date_and_it_is_audited(
     assert audit.after["due_on"] == str(new_due)
 
 
-def test_the_amount_cannot_drop_below_what_was_paid(world: Any, invoices: Any, api_as: Any) -> None:
+def test_the_amount_cannot_drop_below_what_was_paid(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.admin).patch(f"/api/invoices/{invoices['rep3'].pk}", {"amount": "10.00"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
-def test_patch_rejects_null_for_a_required_field(world: Any, invoices: Any, api_as: Any) -> None:
+def test_patch_rejects_null_for_a_required_field(world: World, invoices: Any, api_as: Any) -> None:
     response = api_as(world.admin).patch(f"/api/invoices/{invoices['rep1'].pk}", {"due_on": None})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "due_on", "message": "cannot be null"}]
 
 
 def test_an_admin_deletes_an_unpaid_invoice_but_not_a_paid_one(
-    world: Any, invoices: Any, api_as: Any
+    world: World, invoices: Any, api_as: Any
 ) -> None:
     admin = api_as(world.admin)
     assert api_as(world.manager).delete(f"/api/invoices/{invoices['rep1'].pk}").status_code == 403
@@ -312,7 +317,7 @@ def test_an_admin_deletes_an_unpaid_invoice_but_not_a_paid_one(
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
         make_invoice(book["rep1"])

@@ -8,13 +8,14 @@ from django.test.utils import CaptureQueriesContext
 
 from leora.crm.models import Customer, Order, OrderLine, Product
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_customer, make_order, make_product
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Customer]:
+def book(world: World, unscoped: None) -> dict[str, Customer]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
         "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
@@ -24,7 +25,7 @@ def book(world: Any, unscoped: None) -> dict[str, Customer]:
 
 
 @pytest.fixture
-def wines(world: Any, unscoped: None) -> dict[str, Product]:
+def wines(world: World, unscoped: None) -> dict[str, Product]:
     return {
         "pinot": make_product(world.acme, sku="W-PN", name="Pinot Noir", unit_price=Decimal("20.00")),
         "rose": make_product(world.acme, sku="W-RO", name="Rosé", unit_price=Decimal("12.50")),
@@ -52,22 +53,22 @@ def new_order(customer: Customer, *lines: dict[str, Any], **fields: Any) -> dict
     return {"customer_id": customer.pk, "lines": list(lines), **fields}
 
 
-def test_a_rep_lists_only_orders_of_their_own_customers(world: Any, orders: Any, api_as: Any) -> None:
+def test_a_rep_lists_only_orders_of_their_own_customers(world: World, orders: Any, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/orders")
     assert response.status_code == 200
     assert numbers(response) == {"A-1"}
 
 
-def test_a_manager_lists_their_teams_orders(world: Any, orders: Any, api_as: Any) -> None:
+def test_a_manager_lists_their_teams_orders(world: World, orders: Any, api_as: Any) -> None:
     assert numbers(api_as(world.manager).get("/api/orders")) == {"A-1", "A-2"}
 
 
-def test_an_admin_lists_the_whole_tenant_newest_first(world: Any, orders: Any, api_as: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_newest_first(world: World, orders: Any, api_as: Any) -> None:
     items = api_as(world.admin).get("/api/orders").json()["items"]
     assert [item["order_number"] for item in items] == ["A-3", "A-2", "A-1"]
 
 
-def test_an_order_shows_its_lines_with_product_and_totals(world: Any, orders: Any, api_as: Any) -> None:
+def test_an_order_shows_its_lines_with_product_and_totals(world: World, orders: Any, api_as: Any) -> None:
     body = api_as(world.rep1).get(f"/api/orders/{orders['rep1'].pk}").json()
     assert body["total"] == "40.00"
     assert body["customer"]["name"] == "Blue Door Bistro"
@@ -76,20 +77,20 @@ def test_an_order_shows_its_lines_with_product_and_totals(world: Any, orders: An
     assert (line["unit_price"], line["line_total"]) == ("20.00", "40.00")
 
 
-def test_another_tenants_order_answers_404(world: Any, orders: Any, api_as: Any) -> None:
+def test_another_tenants_order_answers_404(world: World, orders: Any, api_as: Any) -> None:
     response = api_as(world.admin).get(f"/api/orders/{orders['other'].pk}")
     assert response.status_code == 404
     assert response.json()["detail"] == "order not found"
     assert api_as(world.admin).patch(f"/api/orders/{orders['other'].pk}", {"notes": "x"}).status_code == 404
 
 
-def test_another_reps_order_answers_404_for_a_rep(world: Any, orders: Any, api_as: Any) -> None:
+def test_another_reps_order_answers_404_for_a_rep(world: World, orders: Any, api_as: Any) -> None:
     client = api_as(world.rep1)
     assert client.get(f"/api/orders/{orders['rep2'].pk}").status_code == 404
     assert client.patch(f"/api/orders/{orders['rep2'].pk}", {"notes": "x"}).status_code == 404
 
 
-def test_filters_by_status_customer_and_date_range(world: Any, orders: Any, book: Any, api_as: Any) -> None:
+def test_filters_by_status_customer_and_date_range(world: World, orders: Any, book: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert numbers(admin.get("/api/orders", customer_id=book["rep2"].pk)) == {"A-2"}
     assert numbers(admin.get("/api/orders", status="submitted")) == {"A-1", "A-2", "A-3"}
@@ -98,13 +99,13 @@ def test_filters_by_status_customer_and_date_range(world: Any, orders: Any, book
     assert numbers(in_range) == {"A-2", "A-3"}
 
 
-def test_filter_by_rep(world: Any, book: Any, wines: Any, api_as: Any, unscoped: None) -> None:
+def test_filter_by_rep(world: World, book: Any, wines: Any, api_as: Any, unscoped: None) -> None:
     make_order(book["rep1"], [(wines["pinot"], 1)], order_number="R-1", rep=world.rep1)
     make_order(book["rep1"], [(wines["pinot"], 1)], order_number="R-2", rep=world.manager)
     assert numbers(api_as(world.admin).get("/api/orders", rep_id=world.rep1.pk)) == {"R-1"}
 
 
-def test_an_inverted_date_range_is_422_naming_the_field(world: Any, api_as: Any) -> None:
+def test_an_inverted_date_range_is_422_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get(
         "/api/orders", order_date_from="2026-03-10", order_date_to="2026-03-01"
     )
@@ -112,19 +113,19 @@ def test_an_inverted_date_range_is_422_naming_the_field(world: Any, api_as: Any)
     assert response.json()["errors"][0]["field"] == "order_date_from"
 
 
-def test_search_matches_order_number_and_customer_name(world: Any, orders: Any, api_as: Any) -> None:
+def test_search_matches_order_number_and_customer_name(world: World, orders: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert numbers(admin.get("/api/orders", search="a-2")) == {"A-2"}
     assert numbers(admin.get("/api/orders", search="harbor")) == {"A-3"}
 
 
-def test_ordering_by_total(world: Any, orders: Any, api_as: Any) -> None:
+def test_ordering_by_total(world: World, orders: Any, api_as: Any) -> None:
     items = api_as(world.admin).get("/api/orders", ordering="-total").json()["items"]
     assert [item["total"] for item in items] == ["50.00", "40.00", "12.50"]
 
 
 def test_a_rep_creates_an_order_priced_from_the_catalogue(
-    world: Any, book: Any, wines: Any, api_as: Any
+    world: World, book: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(
         book["rep1"],
@@ -144,7 +145,7 @@ def test_a_rep_creates_an_order_priced_from_the_catalogue(
     assert OrderLine.objects.for_tenant(world.acme).filter(order=order).count() == 2
 
 
-def test_a_created_order_is_audited_with_its_lines(world: Any, book: Any, wines: Any, api_as: Any) -> None:
+def test_a_created_order_is_audited_with_its_lines(world: World, book: Any, wines: Any, api_as: Any) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
     order_id = api_as(world.rep1).post("/api/orders", payload).json()["id"]
     audit = AuditEvent.objects.for_tenant(world.acme).get(action="order.create")
@@ -156,7 +157,7 @@ def test_a_created_order_is_audited_with_its_lines(world: Any, book: Any, wines:
 
 
 def test_order_numbers_are_generated_per_tenant(
-    world: Any, book: Any, wines: Any, api_as: Any, unscoped: None
+    world: World, book: Any, wines: Any, api_as: Any, unscoped: None
 ) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
     first = api_as(world.rep1).post("/api/orders", payload).json()["order_number"]
@@ -168,7 +169,7 @@ def test_order_numbers_are_generated_per_tenant(
 
 
 def test_a_managers_order_defaults_to_the_accounts_rep(
-    world: Any, book: Any, wines: Any, api_as: Any
+    world: World, book: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(book["rep2"], {"product_id": wines["rose"].pk, "quantity": 1})
     body = api_as(world.manager).post("/api/orders", payload).json()
@@ -176,7 +177,7 @@ def test_a_managers_order_defaults_to_the_accounts_rep(
 
 
 def test_a_duplicate_order_number_is_409_and_writes_nothing(
-    world: Any, orders: Any, book: Any, wines: Any, api_as: Any
+    world: World, orders: Any, book: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, order_number="A-1")
     response = api_as(world.rep1).post("/api/orders", payload)
@@ -186,7 +187,7 @@ def test_a_duplicate_order_number_is_409_and_writes_nothing(
 
 
 def test_another_tenants_product_is_422_naming_the_line(
-    world: Any, book: Any, wines: Any, api_as: Any
+    world: World, book: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(
         book["rep1"],
@@ -200,7 +201,7 @@ def test_another_tenants_product_is_422_naming_the_line(
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="order").exists()
 
 
-def test_an_inactive_product_cannot_be_ordered(world: Any, book: Any, wines: Any, api_as: Any) -> None:
+def test_an_inactive_product_cannot_be_ordered(world: World, book: Any, wines: Any, api_as: Any) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["retired"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
@@ -208,7 +209,7 @@ def test_an_inactive_product_cannot_be_ordered(world: Any, book: Any, wines: Any
 
 
 def test_another_reps_customer_is_422_naming_customer_id(
-    world: Any, book: Any, wines: Any, api_as: Any
+    world: World, book: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(book["rep2"], {"product_id": wines["pinot"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
@@ -217,20 +218,20 @@ def test_another_reps_customer_is_422_naming_customer_id(
     assert Order.objects.for_tenant(world.acme).count() == 0
 
 
-def test_a_zero_quantity_is_422_naming_the_line(world: Any, book: Any, wines: Any, api_as: Any) -> None:
+def test_a_zero_quantity_is_422_naming_the_line(world: World, book: Any, wines: Any, api_as: Any) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 0})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines.0.quantity"
 
 
-def test_an_order_without_lines_is_422(world: Any, book: Any, api_as: Any) -> None:
+def test_an_order_without_lines_is_422(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/orders", new_order(book["rep1"]))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines"
 
 
-def test_a_new_order_cannot_be_cancelled(world: Any, book: Any, wines: Any, api_as: Any) -> None:
+def test_a_new_order_cannot_be_cancelled(world: World, book: Any, wines: Any, api_as: Any) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, status="cancelled")
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
@@ -238,7 +239,7 @@ def test_a_new_order_cannot_be_cancelled(world: Any, book: Any, wines: Any, api_
 
 
 def test_a_rep_cannot_credit_an_order_to_another_rep(
-    world: Any, book: Any, orders: Any, wines: Any, api_as: Any
+    world: World, book: Any, orders: Any, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, rep_id=world.rep2.pk)
     assert api_as(world.rep1).post("/api/orders", payload).status_code == 403
@@ -249,7 +250,7 @@ def test_a_rep_cannot_credit_an_order_to_another_rep(
 
 
 def test_patch_replaces_lines_recomputes_the_total_and_audits(
-    world: Any, orders: Any, wines: Any, api_as: Any
+    world: World, orders: Any, wines: Any, api_as: Any
 ) -> None:
     order = orders["rep1"]
     response = api_as(world.rep1).patch(
@@ -267,7 +268,7 @@ def test_patch_replaces_lines_recomputes_the_total_and_audits(
     assert audit.after["lines"][0]["product_id"] == wines["rose"].pk
 
 
-def test_patch_changes_status_notes_and_date(world: Any, orders: Any, api_as: Any) -> None:
+def test_patch_changes_status_notes_and_date(world: World, orders: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(
         f"/api/orders/{orders['rep1'].pk}",
         {"status": "fulfilled", "notes": "Left with the bar manager", "order_date": "2026-03-03"},
@@ -282,7 +283,7 @@ def test_patch_changes_status_notes_and_date(world: Any, orders: Any, api_as: An
     assert body["total"] == "40.00"
 
 
-def test_a_bad_line_in_a_patch_changes_nothing(world: Any, orders: Any, wines: Any, api_as: Any) -> None:
+def test_a_bad_line_in_a_patch_changes_nothing(world: World, orders: Any, wines: Any, api_as: Any) -> None:
     order = orders["rep1"]
     response = api_as(world.rep1).patch(
         f"/api/orders/{order.pk}",
@@ -295,7 +296,7 @@ def test_a_bad_line_in_a_patch_changes_nothing(world: Any, orders: Any, wines: A
     assert not AuditEvent.objects.for_tenant(world.acme).filter(action="order.update").exists()
 
 
-def test_a_cancelled_order_cannot_be_edited(world: Any, orders: Any, api_as: Any) -> None:
+def test_a_cancelled_order_cannot_be_edited(world: World, orders: Any, api_as: Any) -> None:
     client = api_as(world.rep1)
     assert client.patch(f"/api/orders/{orders['rep1'].pk}", {"status": "cancelled"}).status_code == 200
     for change in ({"notes": "x"}, {"status": "submitted"}, {"order_date": "2026-01-01"}):
@@ -306,7 +307,7 @@ def test_a_cancelled_order_cannot_be_edited(world: Any, orders: Any, api_as: Any
 
 
 def test_a_fulfilled_orders_lines_cannot_be_replaced(
-    world: Any, orders: Any, wines: Any, api_as: Any
+    world: World, orders: Any, wines: Any, api_as: Any
 ) -> None:
     client = api_as(world.rep1)
     client.patch(f"/api/orders/{orders['rep1'].pk}", {"status": "fulfilled"})
@@ -318,21 +319,21 @@ def test_a_fulfilled_orders_lines_cannot_be_replaced(
 
 
 def test_a_patch_that_changes_nothing_writes_no_audit_event(
-    world: Any, orders: Any, wines: Any, api_as: Any
+    world: World, orders: Any, wines: Any, api_as: Any
 ) -> None:
     same = {"notes": "", "lines": [{"product_id": wines["pinot"].pk, "quantity": 2}]}
     assert api_as(world.rep1).patch(f"/api/orders/{orders['rep1'].pk}", same).status_code == 200
     assert not AuditEvent.objects.for_tenant(world.acme).filter(action="order.update").exists()
 
 
-def test_patch_rejects_null_for_a_required_field(world: Any, orders: Any, api_as: Any) -> None:
+def test_patch_rejects_null_for_a_required_field(world: World, orders: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/orders/{orders['rep1'].pk}", {"status": None})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "status", "message": "cannot be null"}]
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, book: Any, wines: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Any, wines: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(20):
         make_order(book["rep1"], [(wines["pinot"], 1), (wines["rose"], 2)], rep=world.rep1)
@@ -345,7 +346,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 
 def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
-    world: Any, book: Any, wines: Any, api_as: Any
+    world: World, book: Any, wines: Any, api_as: Any
 ) -> None:
     client = api_as(world.rep1)
     one = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
@@ -359,7 +360,7 @@ def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
 
 
 def test_a_generated_number_taken_by_a_concurrent_order_is_redrawn(
-    world: Any, orders: Any, book: Any, wines: Any, api_as: Any, monkeypatch: Any
+    world: World, orders: Any, book: Any, wines: Any, api_as: Any, monkeypatch: Any
 ) -> None:
     # Simulate losing the race: the first number drawn is committed by someone else before our insert.
     drawn = iter(["A-1", "SO-000042"])

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from leora.crm.models import Task
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_customer, make_task
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +22,12 @@ def signed_in(user: Any) -> Client:
     return client
 
 
-def today(world: Any) -> Any:
+def today(world: World) -> Any:
     return timezone.localdate(timezone=world.acme.tzinfo)
 
 
 @pytest.fixture
-def tasks(world: Any, unscoped: None) -> dict[str, Task]:
+def tasks(world: World, unscoped: None) -> dict[str, Task]:
     day = today(world)
     customer = make_customer(world.acme, world.rep1, name="Blue Door Bistro")
     return {
@@ -44,12 +45,12 @@ def tasks(world: Any, unscoped: None) -> dict[str, Task]:
     }  # fmt: skip
 
 
-def test_the_page_needs_a_session(world: Any, client: Client) -> None:
+def test_the_page_needs_a_session(world: World, client: Client) -> None:
     response = client.get("/tasks/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_rep_sees_their_open_tasks_and_nobody_elses(world: Any, tasks: Any) -> None:
+def test_a_rep_sees_their_open_tasks_and_nobody_elses(world: World, tasks: Any) -> None:
     page = signed_in(world.rep1).get("/tasks/").content.decode()
     assert "Chase the lapsed order" in page and "Bring samples" in page
     assert "Old tasting" not in page
@@ -57,37 +58,37 @@ def test_a_rep_sees_their_open_tasks_and_nobody_elses(world: Any, tasks: Any) ->
     assert "Elsewhere task" not in page
 
 
-def test_overdue_tasks_carry_a_text_label_and_relative_due_dates(world: Any, tasks: Any) -> None:
+def test_overdue_tasks_carry_a_text_label_and_relative_due_dates(world: World, tasks: Any) -> None:
     page = signed_in(world.rep1).get("/tasks/").content.decode()
     assert ">Overdue</span>" in page
     assert "2 days overdue" in page
     assert "due in 3 days" in page
 
 
-def test_rows_show_priority_and_link_the_customer(world: Any, tasks: Any) -> None:
+def test_rows_show_priority_and_link_the_customer(world: World, tasks: Any) -> None:
     page = signed_in(world.rep1).get("/tasks/").content.decode()
     assert "Urgent</span>" in page
     assert f'href="/customers/{tasks["late"].customer_id}/"' in page
 
 
-def test_the_done_tab_lists_completed_tasks(world: Any, tasks: Any) -> None:
+def test_the_done_tab_lists_completed_tasks(world: World, tasks: Any) -> None:
     page = signed_in(world.rep1).get("/tasks/", {"status": "done"}).content.decode()
     assert "Old tasting" in page and "Bring samples" not in page
 
 
-def test_an_htmx_request_gets_only_the_results(world: Any, tasks: Any) -> None:
+def test_an_htmx_request_gets_only_the_results(world: World, tasks: Any) -> None:
     response = signed_in(world.rep1).get("/tasks/", {"status": "done"}, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="task-results"') and "<html" not in body
 
 
-def test_a_rep_gets_no_new_task_form(world: Any, tasks: Any) -> None:
+def test_a_rep_gets_no_new_task_form(world: World, tasks: Any) -> None:
     page = signed_in(world.rep1).get("/tasks/").content.decode()
     assert 'action="/tasks/new/"' not in page
 
 
-def test_a_manager_sees_their_own_tasks_by_default_and_the_team_on_request(world: Any, tasks: Any) -> None:
+def test_a_manager_sees_their_own_tasks_by_default_and_the_team_on_request(world: World, tasks: Any) -> None:
     manager = signed_in(world.manager)
     mine = manager.get("/tasks/").content.decode()
     assert "Quarterly plan" in mine and "Rep two" not in mine
@@ -95,12 +96,12 @@ def test_a_manager_sees_their_own_tasks_by_default_and_the_team_on_request(world
     assert "Quarterly plan" in team and "Rep two" in team and "Bring samples" in team
 
 
-def test_a_manager_filters_the_team_by_rep(world: Any, tasks: Any) -> None:
+def test_a_manager_filters_the_team_by_rep(world: World, tasks: Any) -> None:
     page = signed_in(world.manager).get("/tasks/", {"rep": world.rep2.pk}).content.decode()
     assert "Rep two" in page and "Bring samples" not in page and "Quarterly plan" not in page
 
 
-def test_the_managers_form_offers_only_their_team(world: Any, tasks: Any) -> None:
+def test_the_managers_form_offers_only_their_team(world: World, tasks: Any) -> None:
     page = signed_in(world.manager).get("/tasks/").content.decode()
     assert 'action="/tasks/new/"' in page
     assert f'<option value="{world.rep1.pk}"' in page
@@ -108,7 +109,7 @@ def test_the_managers_form_offers_only_their_team(world: Any, tasks: Any) -> Non
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
-    world: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     customer = make_customer(world.acme, world.rep1)
     for _ in range(25):
@@ -123,7 +124,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
 # Completing
 
 
-def test_a_rep_completes_a_task_without_javascript(world: Any, tasks: Any) -> None:
+def test_a_rep_completes_a_task_without_javascript(world: World, tasks: Any) -> None:
     task = tasks["soon"]
     response = signed_in(world.rep1).post(f"/tasks/{task.pk}/complete/", {"next": "/tasks/?status=todo"})
     assert response.status_code == 302 and response["Location"] == "/tasks/?status=todo"
@@ -135,7 +136,7 @@ def test_a_rep_completes_a_task_without_javascript(world: Any, tasks: Any) -> No
     )
 
 
-def test_completing_with_htmx_returns_the_new_row_and_a_toast(world: Any, tasks: Any) -> None:
+def test_completing_with_htmx_returns_the_new_row_and_a_toast(world: World, tasks: Any) -> None:
     task = tasks["soon"]
     response = signed_in(world.rep1).post(f"/tasks/{task.pk}/complete/", headers=HTMX)
     assert response.status_code == 200
@@ -145,7 +146,7 @@ def test_completing_with_htmx_returns_the_new_row_and_a_toast(world: Any, tasks:
     assert json.loads(response["HX-Trigger"])["toast"]["text"] == "“Bring samples” marked done."
 
 
-def test_reopening_puts_a_done_task_back(world: Any, tasks: Any) -> None:
+def test_reopening_puts_a_done_task_back(world: World, tasks: Any) -> None:
     task = tasks["done"]
     response = signed_in(world.rep1).post(f"/tasks/{task.pk}/reopen/", headers=HTMX)
     assert ">Open</span>" in response.content.decode()
@@ -153,22 +154,22 @@ def test_reopening_puts_a_done_task_back(world: Any, tasks: Any) -> None:
     assert (task.status, task.completed_at) == ("open", None)
 
 
-def test_completing_another_reps_task_answers_404(world: Any, tasks: Any) -> None:
+def test_completing_another_reps_task_answers_404(world: World, tasks: Any) -> None:
     response = signed_in(world.rep1).post(f"/tasks/{tasks['rep2'].pk}/complete/")
     assert response.status_code == 404
     tasks["rep2"].refresh_from_db()
     assert tasks["rep2"].status == "open"
 
 
-def test_completing_another_tenants_task_answers_404(world: Any, tasks: Any) -> None:
+def test_completing_another_tenants_task_answers_404(world: World, tasks: Any) -> None:
     assert signed_in(world.admin).post(f"/tasks/{tasks['other'].pk}/complete/").status_code == 404
 
 
-def test_completion_needs_post(world: Any, tasks: Any) -> None:
+def test_completion_needs_post(world: World, tasks: Any) -> None:
     assert signed_in(world.rep1).get(f"/tasks/{tasks['soon'].pk}/complete/").status_code == 405
 
 
-def test_a_next_url_off_the_site_is_ignored(world: Any, tasks: Any) -> None:
+def test_a_next_url_off_the_site_is_ignored(world: World, tasks: Any) -> None:
     response = signed_in(world.rep1).post(
         f"/tasks/{tasks['soon'].pk}/complete/", {"next": "https://evil.example/tasks/"}
     )
@@ -178,7 +179,7 @@ def test_a_next_url_off_the_site_is_ignored(world: Any, tasks: Any) -> None:
 # Creating
 
 
-def test_a_manager_assigns_a_task_from_the_page(world: Any, unscoped: None) -> None:
+def test_a_manager_assigns_a_task_from_the_page(world: World, unscoped: None) -> None:
     customer = make_customer(world.acme, world.rep2, name="Corner Cellar")
     response = signed_in(world.manager).post(
         "/tasks/new/",
@@ -201,7 +202,7 @@ def test_a_manager_assigns_a_task_from_the_page(world: Any, unscoped: None) -> N
     assert str(task.due_date) == "2026-12-10"
 
 
-def test_a_missing_title_shows_an_inline_error_and_writes_nothing(world: Any) -> None:
+def test_a_missing_title_shows_an_inline_error_and_writes_nothing(world: World) -> None:
     response = signed_in(world.manager).post("/tasks/new/", {"title": " ", "assigned_to": world.rep1.pk})
     assert response.status_code == 422
     page = response.content.decode()
@@ -209,14 +210,14 @@ def test_a_missing_title_shows_an_inline_error_and_writes_nothing(world: Any) ->
     assert Task.objects.for_tenant(world.acme).count() == 0
 
 
-def test_assigning_outside_the_team_shows_the_error_on_the_assignee(world: Any) -> None:
+def test_assigning_outside_the_team_shows_the_error_on_the_assignee(world: World) -> None:
     response = signed_in(world.manager).post("/tasks/new/", {"title": "X", "assigned_to": world.rep3.pk})
     assert response.status_code == 422
     assert 'id="error-assigned_to"' in response.content.decode()
     assert Task.objects.for_tenant(world.acme).count() == 0
 
 
-def test_a_hidden_customer_shows_the_error_on_the_customer(world: Any, unscoped: None) -> None:
+def test_a_hidden_customer_shows_the_error_on_the_customer(world: World, unscoped: None) -> None:
     hidden = make_customer(world.acme, world.rep3)
     response = signed_in(world.manager).post(
         "/tasks/new/", {"title": "X", "assigned_to": world.rep1.pk, "customer": hidden.pk}
@@ -226,7 +227,7 @@ def test_a_hidden_customer_shows_the_error_on_the_customer(world: Any, unscoped:
     assert Task.objects.for_tenant(world.acme).count() == 0
 
 
-def test_the_customer_picker_searches_visible_customers_only(world: Any, unscoped: None) -> None:
+def test_the_customer_picker_searches_visible_customers_only(world: World, unscoped: None) -> None:
     make_customer(world.acme, world.rep1, name="Blue Door Bistro")
     make_customer(world.acme, world.rep3, name="Blue Harbor Hotel")
     response = signed_in(world.manager).get("/tasks/customer-options/", {"customer_search": "blue"})

@@ -6,17 +6,18 @@ from django.utils import timezone
 
 from leora.crm.models import Customer, Task
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import make_customer, make_task
 
 pytestmark = pytest.mark.django_db
 
 
-def today(world: Any) -> Any:
+def today(world: World) -> Any:
     return timezone.localdate(timezone=world.acme.tzinfo)
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Customer]:
+def book(world: World, unscoped: None) -> dict[str, Customer]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
         "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
@@ -26,7 +27,7 @@ def book(world: Any, unscoped: None) -> dict[str, Customer]:
 
 
 @pytest.fixture
-def tasks(world: Any, book: Any, unscoped: None) -> dict[str, Task]:
+def tasks(world: World, book: Any, unscoped: None) -> dict[str, Task]:
     return {
         "rep1": make_task(world.acme, world.rep1, title="Visit Blue Door", assigned_by=world.manager),
         "rep2": make_task(world.acme, world.rep2, title="Call Corner Cellar", assigned_by=world.manager),
@@ -41,18 +42,18 @@ def titles(response: Any) -> set[str]:
     return {item["title"] for item in response.json()["items"]}
 
 
-def audits(world: Any, action: str) -> list[Any]:
+def audits(world: World, action: str) -> list[Any]:
     return list(AuditEvent.objects.for_tenant(world.acme).filter(action=action))
 
 
 # Who sees what
 
 
-def test_a_rep_lists_only_the_tasks_assigned_to_them(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_rep_lists_only_the_tasks_assigned_to_them(world: World, tasks: Any, api_as: Any) -> None:
     assert titles(api_as(world.rep1).get("/api/tasks")) == {"Visit Blue Door"}
 
 
-def test_a_manager_lists_their_teams_tasks(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_manager_lists_their_teams_tasks(world: World, tasks: Any, api_as: Any) -> None:
     assert titles(api_as(world.manager).get("/api/tasks")) == {
         "Visit Blue Door",
         "Call Corner Cellar",
@@ -61,13 +62,13 @@ def test_a_manager_lists_their_teams_tasks(world: Any, tasks: Any, api_as: Any) 
 
 
 def test_a_manager_sees_a_task_they_assigned_outside_the_team(
-    world: Any, tasks: Any, api_as: Any, unscoped: None
+    world: World, tasks: Any, api_as: Any, unscoped: None
 ) -> None:
     make_task(world.acme, world.rep3, title="Cover for a colleague", assigned_by=world.manager)
     assert "Cover for a colleague" in titles(api_as(world.manager).get("/api/tasks"))
 
 
-def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: Any, tasks: Any, api_as: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: World, tasks: Any, api_as: Any) -> None:
     assert titles(api_as(world.admin).get("/api/tasks")) == {
         "Visit Blue Door",
         "Call Corner Cellar",
@@ -76,7 +77,7 @@ def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: Any, tasks: Any
     }
 
 
-def test_another_tenants_task_answers_404_on_every_endpoint(world: Any, tasks: Any, api_as: Any) -> None:
+def test_another_tenants_task_answers_404_on_every_endpoint(world: World, tasks: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     pk = tasks["other"].pk
     assert admin.get(f"/api/tasks/{pk}").status_code == 404
@@ -87,7 +88,7 @@ def test_another_tenants_task_answers_404_on_every_endpoint(world: Any, tasks: A
     assert Task.objects.for_tenant(world.other).get(pk=pk).title == "Elsewhere task"
 
 
-def test_another_reps_task_answers_404_for_a_rep(world: Any, tasks: Any, api_as: Any) -> None:
+def test_another_reps_task_answers_404_for_a_rep(world: World, tasks: Any, api_as: Any) -> None:
     rep1 = api_as(world.rep1)
     pk = tasks["rep2"].pk
     response = rep1.get(f"/api/tasks/{pk}")
@@ -97,27 +98,27 @@ def test_another_reps_task_answers_404_for_a_rep(world: Any, tasks: Any, api_as:
     assert rep1.delete(f"/api/tasks/{pk}").status_code == 404
 
 
-def test_a_task_outside_a_managers_team_answers_404(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_task_outside_a_managers_team_answers_404(world: World, tasks: Any, api_as: Any) -> None:
     assert api_as(world.manager).get(f"/api/tasks/{tasks['rep3'].pk}").status_code == 404
 
 
-def test_a_request_without_a_token_answers_401(world: Any, client: Any) -> None:
+def test_a_request_without_a_token_answers_401(world: World, client: Any) -> None:
     assert client.get("/api/tasks").status_code == 401
 
 
 # Filters and ordering
 
 
-def test_mine_keeps_only_the_callers_own_tasks(world: Any, tasks: Any, api_as: Any) -> None:
+def test_mine_keeps_only_the_callers_own_tasks(world: World, tasks: Any, api_as: Any) -> None:
     assert titles(api_as(world.manager).get("/api/tasks", mine="true")) == {"Plan the quarter"}
 
 
-def test_filter_by_assignee(world: Any, tasks: Any, api_as: Any) -> None:
+def test_filter_by_assignee(world: World, tasks: Any, api_as: Any) -> None:
     response = api_as(world.manager).get("/api/tasks", assigned_to_id=world.rep2.pk)
     assert titles(response) == {"Call Corner Cellar"}
 
 
-def test_filter_by_status_and_priority(world: Any, api_as: Any, unscoped: None) -> None:
+def test_filter_by_status_and_priority(world: World, api_as: Any, unscoped: None) -> None:
     make_task(world.acme, world.rep1, title="Urgent open", priority="urgent")
     make_task(world.acme, world.rep1, title="Urgent done", priority="urgent", status="done")
     make_task(world.acme, world.rep1, title="Low open", priority="low")
@@ -125,7 +126,7 @@ def test_filter_by_status_and_priority(world: Any, api_as: Any, unscoped: None) 
     assert titles(rep1.get("/api/tasks", status="open", priority="urgent")) == {"Urgent open"}
 
 
-def test_filter_by_customer(world: Any, book: Any, api_as: Any, unscoped: None) -> None:
+def test_filter_by_customer(world: World, book: Any, api_as: Any, unscoped: None) -> None:
     make_task(world.acme, world.rep1, title="For Blue Door", customer=book["rep1"])
     make_task(world.acme, world.rep1, title="No customer")
     response = api_as(world.rep1).get("/api/tasks", customer_id=book["rep1"].pk)
@@ -133,7 +134,7 @@ def test_filter_by_customer(world: Any, book: Any, api_as: Any, unscoped: None) 
     assert response.json()["items"][0]["customer"]["name"] == "Blue Door Bistro"
 
 
-def test_filter_by_due_date_range(world: Any, api_as: Any, unscoped: None) -> None:
+def test_filter_by_due_date_range(world: World, api_as: Any, unscoped: None) -> None:
     day = today(world)
     make_task(world.acme, world.rep1, title="Yesterday", due_date=day - timedelta(days=1))
     make_task(world.acme, world.rep1, title="In a week", due_date=day + timedelta(days=7))
@@ -144,20 +145,20 @@ def test_filter_by_due_date_range(world: Any, api_as: Any, unscoped: None) -> No
     assert titles(response) == {"In a week"}
 
 
-def test_a_due_range_ending_before_it_starts_is_422_naming_due_to(world: Any, api_as: Any) -> None:
+def test_a_due_range_ending_before_it_starts_is_422_naming_due_to(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/tasks", due_from="2026-05-10", due_to="2026-05-01")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "due_from"
 
 
-def test_a_malformed_due_date_filter_is_422_naming_it(world: Any, api_as: Any) -> None:
+def test_a_malformed_due_date_filter_is_422_naming_it(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/tasks", due_from="next tuesday")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "due_from"
 
 
 def test_overdue_means_still_to_do_and_due_before_today_in_the_tenant(
-    world: Any, api_as: Any, unscoped: None
+    world: World, api_as: Any, unscoped: None
 ) -> None:
     day = today(world)
     make_task(world.acme, world.rep1, title="Late", due_date=day - timedelta(days=2))
@@ -172,7 +173,7 @@ def test_overdue_means_still_to_do_and_due_before_today_in_the_tenant(
 
 
 def test_default_order_is_soonest_due_first_with_undated_last(
-    world: Any, api_as: Any, unscoped: None
+    world: World, api_as: Any, unscoped: None
 ) -> None:
     day = today(world)
     make_task(world.acme, world.rep1, title="Undated")
@@ -183,7 +184,7 @@ def test_default_order_is_soonest_due_first_with_undated_last(
 
 
 def test_ordering_by_priority_follows_urgency_not_the_alphabet(
-    world: Any, api_as: Any, unscoped: None
+    world: World, api_as: Any, unscoped: None
 ) -> None:
     for priority in ("normal", "urgent", "low", "high"):
         make_task(world.acme, world.rep1, title=priority, priority=priority)
@@ -191,14 +192,14 @@ def test_ordering_by_priority_follows_urgency_not_the_alphabet(
     assert [item["title"] for item in items] == ["urgent", "high", "normal", "low"]
 
 
-def test_unknown_ordering_is_rejected_naming_the_field(world: Any, api_as: Any) -> None:
+def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).get("/api/tasks", ordering="assigned_to__password")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "ordering"
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(30):
         make_task(
@@ -214,7 +215,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
 # Create
 
 
-def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: Any, book: Any, api_as: Any) -> None:
+def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: World, book: Any, api_as: Any) -> None:
     response = api_as(world.manager).post(
         "/api/tasks",
         {
@@ -237,32 +238,34 @@ def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: Any, book: Any, 
     assert audit.after["assigned_to"] == world.rep1.pk
 
 
-def test_a_reps_new_task_is_assigned_to_themselves(world: Any, api_as: Any) -> None:
+def test_a_reps_new_task_is_assigned_to_themselves(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/tasks", {"title": "Restock samples"})
     assert response.status_code == 201
     body = response.json()
     assert body["assigned_to"]["id"] == world.rep1.pk == body["assigned_by"]["id"]
 
 
-def test_a_rep_cannot_create_a_task_for_another_rep(world: Any, api_as: Any) -> None:
+def test_a_rep_cannot_create_a_task_for_another_rep(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/tasks", {"title": "You do it", "assigned_to_id": world.rep2.pk})
     assert response.status_code == 403
     assert Task.objects.for_tenant(world.acme).count() == 0
     assert audits(world, "task.create") == []
 
 
-def test_a_manager_cannot_assign_outside_their_team(world: Any, api_as: Any) -> None:
+def test_a_manager_cannot_assign_outside_their_team(world: World, api_as: Any) -> None:
     response = api_as(world.manager).post("/api/tasks", {"title": "X", "assigned_to_id": world.rep3.pk})
     assert response.status_code == 403
     assert Task.objects.for_tenant(world.acme).count() == 0
 
 
-def test_an_admin_assigns_anyone_in_the_tenant(world: Any, api_as: Any) -> None:
+def test_an_admin_assigns_anyone_in_the_tenant(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/tasks", {"title": "X", "assigned_to_id": world.rep3.pk})
     assert response.status_code == 201
 
 
-def test_assigning_to_a_user_of_another_tenant_is_422_naming_assigned_to_id(world: Any, api_as: Any) -> None:
+def test_assigning_to_a_user_of_another_tenant_is_422_naming_assigned_to_id(
+    world: World, api_as: Any
+) -> None:
     response = api_as(world.admin).post("/api/tasks", {"title": "X", "assigned_to_id": world.other_rep.pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "assigned_to_id"
@@ -270,7 +273,7 @@ def test_assigning_to_a_user_of_another_tenant_is_422_naming_assigned_to_id(worl
 
 
 def test_a_customer_the_actor_cannot_see_is_422_naming_customer_id(
-    world: Any, book: Any, api_as: Any
+    world: World, book: Any, api_as: Any
 ) -> None:
     rep1 = api_as(world.rep1)
     for customer in (book["rep2"], book["other"]):
@@ -281,13 +284,13 @@ def test_a_customer_the_actor_cannot_see_is_422_naming_customer_id(
     assert audits(world, "task.create") == []
 
 
-def test_create_without_a_title_is_422_naming_the_field(world: Any, api_as: Any) -> None:
+def test_create_without_a_title_is_422_naming_the_field(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/tasks", {"priority": "high"})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["title"]
 
 
-def test_create_with_a_blank_title_or_bad_priority_is_422(world: Any, api_as: Any) -> None:
+def test_create_with_a_blank_title_or_bad_priority_is_422(world: World, api_as: Any) -> None:
     rep1 = api_as(world.rep1)
     assert rep1.post("/api/tasks", {"title": "  "}).json()["errors"][0]["field"] == "title"
     response = rep1.post("/api/tasks", {"title": "X", "priority": "whenever"})
@@ -295,7 +298,7 @@ def test_create_with_a_blank_title_or_bad_priority_is_422(world: Any, api_as: An
     assert response.json()["errors"][0]["field"] == "priority"
 
 
-def test_a_task_cannot_be_created_already_done(world: Any, api_as: Any) -> None:
+def test_a_task_cannot_be_created_already_done(world: World, api_as: Any) -> None:
     response = api_as(world.rep1).post("/api/tasks", {"title": "X", "status": "done"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "status"
@@ -305,7 +308,7 @@ def test_a_task_cannot_be_created_already_done(world: Any, api_as: Any) -> None:
 
 
 def test_patch_changes_only_given_fields_and_audits_before_and_after(
-    world: Any, tasks: Any, api_as: Any
+    world: World, tasks: Any, api_as: Any
 ) -> None:
     task = tasks["rep1"]
     response = api_as(world.manager).patch(f"/api/tasks/{task.pk}", {"due_date": "2026-12-24"})
@@ -316,31 +319,31 @@ def test_patch_changes_only_given_fields_and_audits_before_and_after(
     assert audit.before["due_date"] is None and audit.after["due_date"] == "2026-12-24"
 
 
-def test_a_patch_that_changes_nothing_writes_no_audit_event(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_patch_that_changes_nothing_writes_no_audit_event(world: World, tasks: Any, api_as: Any) -> None:
     api_as(world.manager).patch(f"/api/tasks/{tasks['rep1'].pk}", {"title": "Visit Blue Door"})
     assert audits(world, "task.update") == []
 
 
-def test_patch_rejects_null_for_a_required_field(world: Any, tasks: Any, api_as: Any) -> None:
+def test_patch_rejects_null_for_a_required_field(world: World, tasks: Any, api_as: Any) -> None:
     response = api_as(world.manager).patch(f"/api/tasks/{tasks['rep1'].pk}", {"title": None})
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "title", "message": "cannot be null"}]
 
 
-def test_a_rep_cannot_rewrite_a_task_their_manager_assigned(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_rep_cannot_rewrite_a_task_their_manager_assigned(world: World, tasks: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/tasks/{tasks['rep1'].pk}", {"title": "Skip it"})
     assert response.status_code == 403
     tasks["rep1"].refresh_from_db()
     assert tasks["rep1"].title == "Visit Blue Door"
 
 
-def test_a_rep_moves_their_assigned_task_to_in_progress(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_rep_moves_their_assigned_task_to_in_progress(world: World, tasks: Any, api_as: Any) -> None:
     response = api_as(world.rep1).patch(f"/api/tasks/{tasks['rep1'].pk}", {"status": "in_progress"})
     assert response.status_code == 200
     assert response.json()["status"] == "in_progress"
 
 
-def test_a_rep_edits_a_task_they_created_for_themselves(world: Any, api_as: Any) -> None:
+def test_a_rep_edits_a_task_they_created_for_themselves(world: World, api_as: Any) -> None:
     rep1 = api_as(world.rep1)
     pk = rep1.post("/api/tasks", {"title": "Draft"}).json()["id"]
     response = rep1.patch(f"/api/tasks/{pk}", {"title": "Final", "priority": "urgent"})
@@ -348,7 +351,7 @@ def test_a_rep_edits_a_task_they_created_for_themselves(world: Any, api_as: Any)
     assert (response.json()["title"], response.json()["priority"]) == ("Final", "urgent")
 
 
-def test_a_manager_reassigns_within_the_team_but_not_outside(world: Any, tasks: Any, api_as: Any) -> None:
+def test_a_manager_reassigns_within_the_team_but_not_outside(world: World, tasks: Any, api_as: Any) -> None:
     manager = api_as(world.manager)
     pk = tasks["rep1"].pk
     assert manager.patch(f"/api/tasks/{pk}", {"assigned_to_id": world.rep3.pk}).status_code == 403
@@ -358,7 +361,7 @@ def test_a_manager_reassigns_within_the_team_but_not_outside(world: Any, tasks: 
 
 
 def test_patching_in_a_hidden_customer_is_422_and_writes_nothing(
-    world: Any, tasks: Any, book: Any, api_as: Any
+    world: World, tasks: Any, book: Any, api_as: Any
 ) -> None:
     response = api_as(world.manager).patch(
         f"/api/tasks/{tasks['rep1'].pk}", {"title": "New", "customer_id": book["rep3"].pk}
@@ -370,7 +373,7 @@ def test_patching_in_a_hidden_customer_is_422_and_writes_nothing(
     assert audits(world, "task.update") == []
 
 
-def test_setting_status_done_by_patch_stamps_completed_at(world: Any, tasks: Any, api_as: Any) -> None:
+def test_setting_status_done_by_patch_stamps_completed_at(world: World, tasks: Any, api_as: Any) -> None:
     body = api_as(world.rep1).patch(f"/api/tasks/{tasks['rep1'].pk}", {"status": "done"}).json()
     assert body["status"] == "done" and body["completed_at"] is not None
 
@@ -378,7 +381,7 @@ def test_setting_status_done_by_patch_stamps_completed_at(world: Any, tasks: Any
 # Complete and reopen
 
 
-def test_the_assignee_completes_a_task(world: Any, tasks: Any, api_as: Any) -> None:
+def test_the_assignee_completes_a_task(world: World, tasks: Any, api_as: Any) -> None:
     response = api_as(world.rep1).post(f"/api/tasks/{tasks['rep1'].pk}/complete")
     assert response.status_code == 200
     assert response.json()["status"] == "done"
@@ -388,7 +391,9 @@ def test_the_assignee_completes_a_task(world: Any, tasks: Any, api_as: Any) -> N
     assert audit.actor == world.rep1 and audit.before["status"] == "open" and audit.after["status"] == "done"
 
 
-def test_completing_a_done_task_again_changes_and_audits_nothing(world: Any, tasks: Any, api_as: Any) -> None:
+def test_completing_a_done_task_again_changes_and_audits_nothing(
+    world: World, tasks: Any, api_as: Any
+) -> None:
     rep1 = api_as(world.rep1)
     first = rep1.post(f"/api/tasks/{tasks['rep1'].pk}/complete").json()["completed_at"]
     second = rep1.post(f"/api/tasks/{tasks['rep1'].pk}/complete")
@@ -396,12 +401,12 @@ def test_completing_a_done_task_again_changes_and_audits_nothing(world: Any, tas
     assert len(audits(world, "task.complete")) == 1
 
 
-def test_the_assignees_manager_completes_their_task(world: Any, tasks: Any, api_as: Any) -> None:
+def test_the_assignees_manager_completes_their_task(world: World, tasks: Any, api_as: Any) -> None:
     assert api_as(world.manager).post(f"/api/tasks/{tasks['rep2'].pk}/complete").status_code == 200
 
 
 def test_a_manager_cannot_complete_a_task_they_assigned_outside_their_team(
-    world: Any, api_as: Any, unscoped: None
+    world: World, api_as: Any, unscoped: None
 ) -> None:
     task = make_task(world.acme, world.rep3, title="Cover", assigned_by=world.manager)
     response = api_as(world.manager).post(f"/api/tasks/{task.pk}/complete")
@@ -410,11 +415,11 @@ def test_a_manager_cannot_complete_a_task_they_assigned_outside_their_team(
     assert task.status == "open"
 
 
-def test_an_admin_completes_anyones_task(world: Any, tasks: Any, api_as: Any) -> None:
+def test_an_admin_completes_anyones_task(world: World, tasks: Any, api_as: Any) -> None:
     assert api_as(world.admin).post(f"/api/tasks/{tasks['rep3'].pk}/complete").status_code == 200
 
 
-def test_reopen_sets_a_done_task_back_to_open(world: Any, tasks: Any, api_as: Any) -> None:
+def test_reopen_sets_a_done_task_back_to_open(world: World, tasks: Any, api_as: Any) -> None:
     rep1 = api_as(world.rep1)
     rep1.post(f"/api/tasks/{tasks['rep1'].pk}/complete")
     response = rep1.post(f"/api/tasks/{tasks['rep1'].pk}/reopen")
@@ -426,7 +431,7 @@ def test_reopen_sets_a_done_task_back_to_open(world: Any, tasks: Any, api_as: An
 # Delete
 
 
-def test_the_creator_deletes_a_task(world: Any, tasks: Any, api_as: Any) -> None:
+def test_the_creator_deletes_a_task(world: World, tasks: Any, api_as: Any) -> None:
     pk = tasks["rep1"].pk
     assert api_as(world.manager).delete(f"/api/tasks/{pk}").status_code == 204
     assert not Task.objects.for_tenant(world.acme).filter(pk=pk).exists()
@@ -434,10 +439,12 @@ def test_the_creator_deletes_a_task(world: Any, tasks: Any, api_as: Any) -> None
     assert audit.object_id == str(pk) and audit.before["title"] == "Visit Blue Door"
 
 
-def test_the_assignee_cannot_delete_a_task_someone_else_created(world: Any, tasks: Any, api_as: Any) -> None:
+def test_the_assignee_cannot_delete_a_task_someone_else_created(
+    world: World, tasks: Any, api_as: Any
+) -> None:
     assert api_as(world.rep1).delete(f"/api/tasks/{tasks['rep1'].pk}").status_code == 403
     assert Task.objects.for_tenant(world.acme).filter(pk=tasks["rep1"].pk).exists()
 
 
-def test_an_admin_deletes_any_task(world: Any, tasks: Any, api_as: Any) -> None:
+def test_an_admin_deletes_any_task(world: World, tasks: Any, api_as: Any) -> None:
     assert api_as(world.admin).delete(f"/api/tasks/{tasks['rep1'].pk}").status_code == 204

@@ -10,6 +10,7 @@ from django.utils import timezone
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
 from leora.jobs.services import job_claim, job_enqueue, job_fail
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def processor_key(settings: Any) -> str:
 
 
 @pytest.fixture
-def jobs(world: Any) -> dict[str, Job]:
+def jobs(world: World) -> dict[str, Job]:
     return {
         "acme": job_enqueue(job_type="noop", tenant=world.acme, created_by=world.admin),
         "rep1": job_enqueue(job_type="noop", tenant=world.acme, created_by=world.rep1),
@@ -60,11 +61,11 @@ def test_process_answers_401_with_a_wrong_key(client: Any, processor_key: str) -
     assert client.post("/api/jobs/process", headers={"X-API-Key": "wrong"}).status_code == 401
 
 
-def test_a_users_api_token_is_not_a_processor_key(world: Any, api_as: Any, processor_key: str) -> None:
+def test_a_users_api_token_is_not_a_processor_key(world: World, api_as: Any, processor_key: str) -> None:
     assert api_as(world.admin).post("/api/jobs/process").status_code == 401
 
 
-def test_process_runs_ready_jobs_and_reports_them(client: Any, world: Any, processor_key: str) -> None:
+def test_process_runs_ready_jobs_and_reports_them(client: Any, world: World, processor_key: str) -> None:
     done = job_enqueue(job_type="noop", tenant=world.acme)
     retried = job_enqueue(job_type="fail", tenant=world.acme)
     failed = job_enqueue(job_type="image_extraction", payload={"image_path": "a.png"}, tenant=world.acme)
@@ -76,7 +77,7 @@ def test_process_runs_ready_jobs_and_reports_them(client: Any, world: Any, proce
     assert Job.objects.get(pk=done.pk).status == JobStatus.COMPLETED
 
 
-def test_process_accepts_the_key_as_x_api_key(client: Any, world: Any, processor_key: str) -> None:
+def test_process_accepts_the_key_as_x_api_key(client: Any, world: World, processor_key: str) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     response = client.post("/api/jobs/process", headers={"X-API-Key": processor_key})
     assert response.json()["succeeded"] == 1
@@ -88,7 +89,7 @@ def test_the_configured_key_may_be_a_sha256_digest(client: Any, settings: Any) -
     assert client.post("/api/jobs/process", headers=bearer("sha256:" + "0" * 64)).status_code == 401
 
 
-def test_process_stops_at_max_jobs(client: Any, world: Any, processor_key: str) -> None:
+def test_process_stops_at_max_jobs(client: Any, world: World, processor_key: str) -> None:
     for _ in range(4):
         job_enqueue(job_type="noop", tenant=world.acme)
     body = client.post("/api/jobs/process?max_jobs=3", headers=bearer(processor_key)).json()
@@ -102,7 +103,7 @@ def test_process_refuses_more_than_100_jobs_a_call(client: Any, processor_key: s
     assert response.json()["errors"][0]["field"] == "max_jobs"
 
 
-def test_process_recovers_expired_leases_first(client: Any, world: Any, processor_key: str) -> None:
+def test_process_recovers_expired_leases_first(client: Any, world: World, processor_key: str) -> None:
     earlier = timezone.now() - timedelta(minutes=5)
     job_enqueue(job_type="noop", tenant=world.acme, now=earlier)
     assert job_claim(worker_id="dead", lease_seconds=1, now=earlier)
@@ -114,7 +115,7 @@ def test_queue_status_needs_the_key(client: Any, processor_key: str) -> None:
     assert client.get("/api/jobs/process").status_code == 401
 
 
-def test_queue_status_counts_by_status_and_type(client: Any, world: Any, processor_key: str) -> None:
+def test_queue_status_counts_by_status_and_type(client: Any, world: World, processor_key: str) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     job_enqueue(job_type="sleep", tenant=world.other, run_after=timezone.now() - timedelta(minutes=2))
     WorkerHeartbeat.objects.create(worker_id="host:1:abc", hostname="host", pid=1)
@@ -129,7 +130,7 @@ def test_queue_status_counts_by_status_and_type(client: Any, world: Any, process
 # -------------------------------------------------------------------------------------- job reads
 
 
-def test_an_admin_gets_a_job_of_their_tenant(world: Any, jobs: Any, api_as: Any) -> None:
+def test_an_admin_gets_a_job_of_their_tenant(world: World, jobs: Any, api_as: Any) -> None:
     body = api_as(world.admin).get(f"/api/jobs/{jobs['rep1'].pk}").json()
     assert (body["id"], body["status"], body["attempts"], body["errors"]) == (
         str(jobs["rep1"].pk),
@@ -139,7 +140,7 @@ def test_an_admin_gets_a_job_of_their_tenant(world: Any, jobs: Any, api_as: Any)
     )
 
 
-def test_another_tenants_job_answers_404_on_every_endpoint(world: Any, jobs: Any, api_as: Any) -> None:
+def test_another_tenants_job_answers_404_on_every_endpoint(world: World, jobs: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     other = jobs["other"].pk
     assert admin.get(f"/api/jobs/{other}").status_code == 404
@@ -148,13 +149,13 @@ def test_another_tenants_job_answers_404_on_every_endpoint(world: Any, jobs: Any
     assert Job.objects.get(pk=other).status == JobStatus.PENDING
 
 
-def test_a_rep_gets_their_own_job_but_not_another_reps(world: Any, jobs: Any, api_as: Any) -> None:
+def test_a_rep_gets_their_own_job_but_not_another_reps(world: World, jobs: Any, api_as: Any) -> None:
     rep = api_as(world.rep1)
     assert rep.get(f"/api/jobs/{jobs['rep1'].pk}").status_code == 200
     assert rep.get(f"/api/jobs/{jobs['rep2'].pk}").status_code == 404
 
 
-def test_a_job_shows_its_errors_and_progress(world: Any, api_as: Any) -> None:
+def test_a_job_shows_its_errors_and_progress(world: World, api_as: Any) -> None:
     job = job_enqueue(job_type="fail", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     job_fail(job=claimed, worker_id="w1", exc=ValueError("bad row 7"))
@@ -165,18 +166,18 @@ def test_a_job_shows_its_errors_and_progress(world: Any, api_as: Any) -> None:
     ]
 
 
-def test_the_list_shows_only_the_admins_tenant(world: Any, jobs: Any, api_as: Any) -> None:
+def test_the_list_shows_only_the_admins_tenant(world: World, jobs: Any, api_as: Any) -> None:
     body = api_as(world.admin).get("/api/jobs").json()
     assert body["total"] == 3
     assert str(jobs["other"].pk) not in {item["id"] for item in body["items"]}
 
 
-def test_the_list_is_for_admins_only(world: Any, jobs: Any, api_as: Any) -> None:
+def test_the_list_is_for_admins_only(world: World, jobs: Any, api_as: Any) -> None:
     assert api_as(world.rep1).get("/api/jobs").status_code == 403
     assert api_as(world.manager).get("/api/jobs").status_code == 403
 
 
-def test_the_list_filters_by_status_type_and_date(world: Any, jobs: Any, api_as: Any) -> None:
+def test_the_list_filters_by_status_type_and_date(world: World, jobs: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     sleeper = job_enqueue(job_type="sleep", tenant=world.acme)
     assert [i["id"] for i in admin.get("/api/jobs", type="sleep").json()["items"]] == [str(sleeper.pk)]
@@ -187,7 +188,7 @@ def test_the_list_filters_by_status_type_and_date(world: Any, jobs: Any, api_as:
 
 
 def test_the_list_is_paginated_in_a_fixed_number_of_queries(
-    world: Any, api_as: Any, django_assert_max_num_queries: Any
+    world: World, api_as: Any, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(12):
         job_enqueue(job_type="noop", tenant=world.acme, created_by=world.admin)
@@ -205,7 +206,7 @@ def test_reading_jobs_needs_authentication(client: Any, jobs: Any) -> None:
 # ------------------------------------------------------------------------------------- job writes
 
 
-def test_an_admin_enqueues_a_job_with_a_validated_payload(world: Any, api_as: Any) -> None:
+def test_an_admin_enqueues_a_job_with_a_validated_payload(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(
         "/api/jobs", {"type": "sleep", "payload": {"seconds": 0.5}, "priority": 7}
     )
@@ -218,21 +219,21 @@ def test_an_admin_enqueues_a_job_with_a_validated_payload(world: Any, api_as: An
     )
 
 
-def test_an_unknown_type_answers_422_and_enqueues_nothing(world: Any, api_as: Any) -> None:
+def test_an_unknown_type_answers_422_and_enqueues_nothing(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/jobs", {"type": "make_coffee", "payload": {}})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "type"
     assert not Job.objects.exists()
 
 
-def test_a_bad_payload_answers_422_naming_the_field_and_enqueues_nothing(world: Any, api_as: Any) -> None:
+def test_a_bad_payload_answers_422_naming_the_field_and_enqueues_nothing(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/jobs", {"type": "sleep", "payload": {"seconds": "soon"}})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "payload.seconds"
     assert not Job.objects.exists()
 
 
-def test_a_business_type_payload_is_validated_too(world: Any, api_as: Any) -> None:
+def test_a_business_type_payload_is_validated_too(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(
         "/api/jobs", {"type": "webhook_dispatch", "payload": {"url": "not a url"}}
     )
@@ -241,20 +242,20 @@ def test_a_business_type_payload_is_validated_too(world: Any, api_as: Any) -> No
     assert not Job.objects.exists()
 
 
-def test_run_after_defers_the_job(world: Any, api_as: Any) -> None:
+def test_run_after_defers_the_job(world: World, api_as: Any) -> None:
     later = timezone.now() + timedelta(hours=1)
     response = api_as(world.admin).post("/api/jobs", {"type": "noop", "run_after": later.isoformat()})
     assert Job.objects.get(pk=response.json()["id"]).run_after == later
     assert job_claim(worker_id="w1") == []
 
 
-def test_a_system_type_is_refused_for_a_non_staff_admin(world: Any, api_as: Any) -> None:
+def test_a_system_type_is_refused_for_a_non_staff_admin(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/jobs", {"type": "cleanup"})
     assert response.status_code == 422
     assert not Job.objects.exists()
 
 
-def test_only_admins_enqueue_cancel_and_retry(world: Any, jobs: Any, api_as: Any) -> None:
+def test_only_admins_enqueue_cancel_and_retry(world: World, jobs: Any, api_as: Any) -> None:
     rep = api_as(world.rep1)
     assert rep.post("/api/jobs", {"type": "noop"}).status_code == 403
     assert rep.post(f"/api/jobs/{jobs['rep1'].pk}/cancel").status_code == 403
@@ -262,23 +263,23 @@ def test_only_admins_enqueue_cancel_and_retry(world: Any, jobs: Any, api_as: Any
     assert Job.objects.get(pk=jobs["rep1"].pk).status == JobStatus.PENDING
 
 
-def test_an_admin_cancels_a_pending_job(world: Any, jobs: Any, api_as: Any) -> None:
+def test_an_admin_cancels_a_pending_job(world: World, jobs: Any, api_as: Any) -> None:
     body = api_as(world.admin).post(f"/api/jobs/{jobs['acme'].pk}/cancel").json()
     assert body["status"] == "cancelled"
 
 
-def test_cancelling_a_finished_job_answers_409(world: Any, jobs: Any, api_as: Any) -> None:
+def test_cancelling_a_finished_job_answers_409(world: World, jobs: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     admin.post(f"/api/jobs/{jobs['acme'].pk}/cancel")
     assert admin.post(f"/api/jobs/{jobs['acme'].pk}/cancel").status_code == 409
 
 
-def test_an_admin_retries_a_cancelled_job(world: Any, jobs: Any, api_as: Any) -> None:
+def test_an_admin_retries_a_cancelled_job(world: World, jobs: Any, api_as: Any) -> None:
     admin = api_as(world.admin)
     admin.post(f"/api/jobs/{jobs['acme'].pk}/cancel")
     body = admin.post(f"/api/jobs/{jobs['acme'].pk}/retry").json()
     assert (body["status"], body["attempts"]) == ("pending", 0)
 
 
-def test_retrying_a_pending_job_answers_409(world: Any, jobs: Any, api_as: Any) -> None:
+def test_retrying_a_pending_job_answers_409(world: World, jobs: Any, api_as: Any) -> None:
     assert api_as(world.admin).post(f"/api/jobs/{jobs['acme'].pk}/retry").status_code == 409

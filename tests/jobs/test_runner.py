@@ -13,6 +13,7 @@ from leora.jobs.registry import Payload, register, unregister
 from leora.jobs.runner import Outcome, run_job
 from leora.jobs.services import job_cancel, job_claim, job_enqueue
 from leora.tenancy.scoping import active_tenant_id, scopes_disabled
+from tests.conftest import World
 from tests.factories import actor, make_customer
 from tests.jobs.conftest import reload
 
@@ -52,7 +53,7 @@ def run_next(worker_id: str = "w1") -> Outcome:
 
 
 def test_a_handler_runs_scoped_to_its_jobs_tenant_and_never_the_previous_one(
-    world: Any, probe: list[Any]
+    world: World, probe: list[Any]
 ) -> None:
     with scopes_disabled():
         make_customer(world.acme, name="Acme bar")
@@ -65,7 +66,7 @@ def test_a_handler_runs_scoped_to_its_jobs_tenant_and_never_the_previous_one(
     assert active_tenant_id() is None
 
 
-def test_a_system_job_sees_every_tenant(world: Any, probe: list[Any]) -> None:
+def test_a_system_job_sees_every_tenant(world: World, probe: list[Any]) -> None:
     with scopes_disabled():
         make_customer(world.acme, name="Acme bar")
         make_customer(world.other, name="Other bar")
@@ -75,13 +76,13 @@ def test_a_system_job_sees_every_tenant(world: Any, probe: list[Any]) -> None:
     assert probe == [(None, ["Acme bar", "Other bar"])]
 
 
-def test_a_successful_job_stores_the_handlers_result(world: Any) -> None:
+def test_a_successful_job_stores_the_handlers_result(world: World) -> None:
     job = job_enqueue(job_type="sleep", payload={"seconds": 0, "steps": 1}, tenant=world.acme)
     assert run_next() == Outcome.SUCCEEDED
     assert reload(job).result == {"slept": 0.0}
 
 
-def test_a_failing_handler_schedules_a_retry(world: Any) -> None:
+def test_a_failing_handler_schedules_a_retry(world: World) -> None:
     job = job_enqueue(job_type="fail", payload={"message": "nope"}, tenant=world.acme)
     assert run_next() == Outcome.RETRIED
     stored = reload(job)
@@ -90,7 +91,7 @@ def test_a_failing_handler_schedules_a_retry(world: Any) -> None:
 
 @pytest.mark.parametrize("job_type", BUSINESS_TYPES)
 def test_business_types_fail_at_once_saying_their_handler_is_not_implemented(
-    world: Any, job_type: str
+    world: World, job_type: str
 ) -> None:
     from leora.jobs.registry import get_type
 
@@ -111,7 +112,7 @@ def test_business_types_fail_at_once_saying_their_handler_is_not_implemented(
     assert "handler not implemented yet" in stored.last_error
 
 
-def test_a_running_job_stops_at_its_next_progress_report_once_cancelled(world: Any) -> None:
+def test_a_running_job_stops_at_its_next_progress_report_once_cancelled(world: World) -> None:
     job = job_enqueue(job_type="sleep", payload={"seconds": 0.2, "steps": 2}, tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     job_cancel(actor=actor(world.acme, world.admin), job=reload(job))
@@ -121,7 +122,7 @@ def test_a_running_job_stops_at_its_next_progress_report_once_cancelled(world: A
     assert reload(job).status == JobStatus.CANCELLED
 
 
-def test_a_cancel_request_is_seen_without_a_heartbeat_too(world: Any, monkeypatch: Any) -> None:
+def test_a_cancel_request_is_seen_without_a_heartbeat_too(world: World, monkeypatch: Any) -> None:
     monkeypatch.setattr("leora.jobs.context.CANCEL_POLL_INTERVAL", 0)
     job = job_enqueue(job_type="sleep", payload={"seconds": 0.2, "steps": 4}, tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
@@ -130,7 +131,7 @@ def test_a_cancel_request_is_seen_without_a_heartbeat_too(world: Any, monkeypatc
     assert reload(job).progress < 100
 
 
-def test_progress_is_recorded(world: Any) -> None:
+def test_progress_is_recorded(world: World) -> None:
     job = job_enqueue(job_type="sleep", payload={"seconds": 0, "steps": 4}, tenant=world.acme)
     run_next()
     stored = reload(job)

@@ -12,6 +12,7 @@ from leora.jobs.handlers._pending import not_implemented
 from leora.jobs.models import Job, JobStatus, ScheduleRun
 from leora.jobs.schedule import latest_slot, schedule_tick
 from leora.jobs.services import job_claim, job_complete
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def schedule(settings: Any) -> Iterator[None]:
     registry._types.update({name: original for name, original in originals.items() if original})
 
 
-def test_a_type_still_on_the_placeholder_handler_is_not_scheduled(db: Any, world: Any) -> None:
+def test_a_type_still_on_the_placeholder_handler_is_not_scheduled(db: Any, world: World) -> None:
     # Its jobs could only fail, and email the admins about it, at every slot.
     registry._types["notification_digest"] = replace(
         registry._types["notification_digest"], handler=not_implemented
@@ -78,7 +79,7 @@ def test_slots_older_than_the_catch_up_window_are_skipped(db: Any, settings: Any
     assert schedule_tick(now=at(9, 30)) == []
 
 
-def test_the_digest_runs_at_seven_in_each_tenants_timezone(world: Any) -> None:
+def test_the_digest_runs_at_seven_in_each_tenants_timezone(world: World) -> None:
     # acme is in America/Los_Angeles (UTC-8 in early March): 07:00 there is 15:00 UTC.
     enqueued = schedule_tick(now=at(7, 5))
     assert f"notification_digest:t{world.other.pk}:2026-03-02T07:00Z" in enqueued
@@ -89,7 +90,7 @@ def test_the_digest_runs_at_seven_in_each_tenants_timezone(world: Any) -> None:
     assert digest.status == JobStatus.PENDING
 
 
-def test_account_type_update_runs_daily_at_two_per_tenant(world: Any) -> None:
+def test_account_type_update_runs_daily_at_two_per_tenant(world: World) -> None:
     enqueued = schedule_tick(now=at(2, 1))
     assert f"account_type_update:t{world.other.pk}:2026-03-02T02:00Z" in enqueued
     assert Job.objects.filter(type="account_type_update").count() == 1

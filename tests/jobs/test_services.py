@@ -24,6 +24,7 @@ from leora.jobs.services import (
     retry_delay,
 )
 from leora.tenancy.models import AuditEvent
+from tests.conftest import World
 from tests.factories import actor
 from tests.jobs.conftest import reload
 
@@ -38,47 +39,47 @@ def raised(exc: Exception) -> Exception:
         return caught
 
 
-def test_enqueue_stores_the_payload_validated_with_defaults(world: Any) -> None:
+def test_enqueue_stores_the_payload_validated_with_defaults(world: World) -> None:
     job = job_enqueue(job_type="sleep", payload={"seconds": 2}, tenant=world.acme)
     assert reload(job).payload == {"seconds": 2.0, "steps": 10}
     assert job.status == JobStatus.PENDING
     assert (job.max_attempts, job.attempts) == (3, 0)
 
 
-def test_enqueue_rejects_a_bad_payload_naming_the_field_and_stores_nothing(world: Any) -> None:
+def test_enqueue_rejects_a_bad_payload_naming_the_field_and_stores_nothing(world: World) -> None:
     with pytest.raises(InvalidInput) as caught:
         job_enqueue(job_type="sleep", payload={"seconds": -1}, tenant=world.acme)
     assert caught.value.errors[0].field == "payload.seconds"
     assert not Job.objects.exists()
 
 
-def test_enqueue_rejects_unknown_fields(world: Any) -> None:
+def test_enqueue_rejects_unknown_fields(world: World) -> None:
     with pytest.raises(InvalidInput) as caught:
         job_enqueue(job_type="noop", payload={"nope": 1}, tenant=world.acme)
     assert caught.value.errors[0].field == "payload.nope"
 
 
-def test_enqueue_rejects_an_unknown_type(world: Any) -> None:
+def test_enqueue_rejects_an_unknown_type(world: World) -> None:
     with pytest.raises(InvalidInput) as caught:
         job_enqueue(job_type="make_coffee", payload={}, tenant=world.acme)
     assert caught.value.errors[0].field == "type"
 
 
-def test_a_job_enqueued_in_a_rolled_back_transaction_never_exists(world: Any) -> None:
+def test_a_job_enqueued_in_a_rolled_back_transaction_never_exists(world: World) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         job_enqueue(job_type="noop", tenant=world.acme)
         raise RuntimeError("the caller's business write failed")
     assert not Job.objects.exists()
 
 
-def test_enqueue_with_the_key_of_an_unfinished_job_returns_that_job(world: Any) -> None:
+def test_enqueue_with_the_key_of_an_unfinished_job_returns_that_job(world: World) -> None:
     first = job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k1")
     again = job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k1")
     assert again.pk == first.pk
     assert Job.objects.count() == 1
 
 
-def test_a_key_is_free_again_once_its_job_finished(world: Any) -> None:
+def test_a_key_is_free_again_once_its_job_finished(world: World) -> None:
     first = job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k1")
     [claimed] = job_claim(worker_id="w1")
     job_complete(job=claimed, worker_id="w1")
@@ -86,7 +87,7 @@ def test_a_key_is_free_again_once_its_job_finished(world: Any) -> None:
     assert second.pk != first.pk
 
 
-def test_keys_are_per_tenant_and_per_type(world: Any) -> None:
+def test_keys_are_per_tenant_and_per_type(world: World) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k1")
     job_enqueue(job_type="noop", tenant=world.other, idempotency_key="k1")
     job_enqueue(job_type="sleep", tenant=world.acme, idempotency_key="k1")
@@ -99,12 +100,12 @@ def test_system_jobs_share_one_key_space(db: Any) -> None:
     assert Job.objects.count() == 1
 
 
-def test_a_system_type_cannot_be_enqueued_for_a_tenant(world: Any) -> None:
+def test_a_system_type_cannot_be_enqueued_for_a_tenant(world: World) -> None:
     with pytest.raises(InvalidInput):
         job_enqueue(job_type="cleanup", tenant=world.acme)
 
 
-def test_claim_takes_the_highest_priority_then_the_oldest(world: Any, t0: datetime) -> None:
+def test_claim_takes_the_highest_priority_then_the_oldest(world: World, t0: datetime) -> None:
     low = job_enqueue(job_type="noop", tenant=world.acme, priority=0, now=t0)
     high_late = job_enqueue(job_type="noop", tenant=world.acme, priority=5, now=t0 + timedelta(seconds=2))
     high_early = job_enqueue(job_type="noop", tenant=world.acme, priority=5, now=t0 + timedelta(seconds=1))
@@ -112,19 +113,19 @@ def test_claim_takes_the_highest_priority_then_the_oldest(world: Any, t0: dateti
     assert [job.pk for job in claimed] == [high_early.pk, high_late.pk, low.pk]
 
 
-def test_claim_is_fifo_within_a_priority(world: Any, t0: datetime) -> None:
+def test_claim_is_fifo_within_a_priority(world: World, t0: datetime) -> None:
     jobs = [job_enqueue(job_type="noop", tenant=world.acme, now=t0 + timedelta(seconds=i)) for i in range(5)]
     claimed = job_claim(worker_id="w1", limit=5, now=t0 + timedelta(minutes=1))
     assert [job.pk for job in claimed] == [job.pk for job in jobs]
 
 
-def test_claim_leaves_jobs_whose_run_after_is_in_the_future(world: Any, t0: datetime) -> None:
+def test_claim_leaves_jobs_whose_run_after_is_in_the_future(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, run_after=t0 + timedelta(hours=1), now=t0)
     assert job_claim(worker_id="w1", now=t0) == []
     assert len(job_claim(worker_id="w1", now=t0 + timedelta(hours=1))) == 1
 
 
-def test_claim_marks_the_job_processing_with_a_lease(world: Any, t0: datetime) -> None:
+def test_claim_marks_the_job_processing_with_a_lease(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     [claimed] = job_claim(worker_id="w1", lease_seconds=30, now=t0)
     stored = reload(claimed)
@@ -134,19 +135,19 @@ def test_claim_marks_the_job_processing_with_a_lease(world: Any, t0: datetime) -
     assert stored.started_at == t0
 
 
-def test_a_leased_job_is_never_handed_to_a_second_worker(world: Any, t0: datetime) -> None:
+def test_a_leased_job_is_never_handed_to_a_second_worker(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     assert len(job_claim(worker_id="w1", now=t0)) == 1
     assert job_claim(worker_id="w2", now=t0 + timedelta(seconds=5)) == []
 
 
-def test_claim_can_be_limited_to_some_types(world: Any) -> None:
+def test_claim_can_be_limited_to_some_types(world: World) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     sleeper = job_enqueue(job_type="sleep", tenant=world.acme)
     assert [job.pk for job in job_claim(worker_id="w1", limit=5, types=["sleep"])] == [sleeper.pk]
 
 
-def test_complete_records_the_result(world: Any) -> None:
+def test_complete_records_the_result(world: World) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     assert job_complete(job=claimed, worker_id="w1", result={"rows": 3})
@@ -156,7 +157,7 @@ def test_complete_records_the_result(world: Any) -> None:
     assert stored.locked_until is None
 
 
-def test_a_worker_that_lost_its_lease_cannot_complete_the_job(world: Any, t0: datetime) -> None:
+def test_a_worker_that_lost_its_lease_cannot_complete_the_job(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     [claimed] = job_claim(worker_id="w1", lease_seconds=10, now=t0)
     job_recover(now=t0 + timedelta(seconds=11))
@@ -166,7 +167,7 @@ def test_a_worker_that_lost_its_lease_cannot_complete_the_job(world: Any, t0: da
     assert reload(again).locked_by == "w2"
 
 
-def test_complete_many_completes_every_held_job(world: Any) -> None:
+def test_complete_many_completes_every_held_job(world: World) -> None:
     for _ in range(3):
         job_enqueue(job_type="noop", tenant=world.acme)
     claimed = job_claim(worker_id="w1", limit=3)
@@ -179,7 +180,7 @@ def test_complete_many_completes_every_held_job(world: Any) -> None:
 
 
 def test_a_failure_retries_after_an_exponential_backoff_with_jitter(
-    world: Any, t0: datetime, rng: random.Random, fast_backoff: None
+    world: World, t0: datetime, rng: random.Random, fast_backoff: None
 ) -> None:
     job_enqueue(job_type="fail", tenant=world.acme, now=t0)
     [claimed] = job_claim(worker_id="w1", now=t0)
@@ -196,7 +197,7 @@ def test_a_failure_retries_after_an_exponential_backoff_with_jitter(
 
 
 def test_the_last_allowed_failure_ends_failed_with_one_error_per_attempt(
-    world: Any, t0: datetime, rng: random.Random
+    world: World, t0: datetime, rng: random.Random
 ) -> None:
     job_enqueue(job_type="fail", tenant=world.acme, now=t0)
     now = t0
@@ -214,7 +215,7 @@ def test_the_last_allowed_failure_ends_failed_with_one_error_per_attempt(
     assert stored.finished_at == now
 
 
-def test_a_permanent_failure_skips_the_remaining_attempts(world: Any) -> None:
+def test_a_permanent_failure_skips_the_remaining_attempts(world: World) -> None:
     job_enqueue(job_type="fail", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     assert job_fail(job=claimed, worker_id="w1", exc=ValueError("bad data"), retry=False) == JobStatus.FAILED
@@ -227,7 +228,7 @@ def test_the_backoff_is_capped(settings: Any, rng: random.Random) -> None:
     assert [retry_delay(n, rng).total_seconds() for n in (1, 2, 3, 4, 9)] == [10, 20, 40, 60, 60]
 
 
-def test_cancelling_a_pending_job_cancels_it_at_once(world: Any) -> None:
+def test_cancelling_a_pending_job_cancels_it_at_once(world: World) -> None:
     job = job_enqueue(job_type="noop", tenant=world.acme)
     cancelled = job_cancel(actor=actor(world.acme, world.admin), job=job)
     assert cancelled.status == JobStatus.CANCELLED
@@ -235,7 +236,7 @@ def test_cancelling_a_pending_job_cancels_it_at_once(world: Any) -> None:
     assert AuditEvent.objects.for_tenant(world.acme).filter(action="job.cancel").count() == 1
 
 
-def test_cancelling_a_running_job_asks_its_handler_to_stop(world: Any) -> None:
+def test_cancelling_a_running_job_asks_its_handler_to_stop(world: World) -> None:
     job = job_enqueue(job_type="sleep", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     after = job_cancel(actor=actor(world.acme, world.admin), job=job)
@@ -243,7 +244,7 @@ def test_cancelling_a_running_job_asks_its_handler_to_stop(world: Any) -> None:
     assert job_heartbeat(worker_id="w1", job_ids=[claimed.pk]) == {claimed.pk}
 
 
-def test_a_finished_job_cannot_be_cancelled(world: Any) -> None:
+def test_a_finished_job_cannot_be_cancelled(world: World) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     job_complete(job=claimed, worker_id="w1")
@@ -251,7 +252,7 @@ def test_a_finished_job_cannot_be_cancelled(world: Any) -> None:
         job_cancel(actor=actor(world.acme, world.admin), job=reload(claimed))
 
 
-def test_retry_puts_a_failed_job_back_with_attempts_reset_and_audits_it(world: Any) -> None:
+def test_retry_puts_a_failed_job_back_with_attempts_reset_and_audits_it(world: World) -> None:
     job_enqueue(job_type="fail", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     job_fail(job=claimed, worker_id="w1", exc=ValueError("x"), retry=False)
@@ -262,13 +263,13 @@ def test_retry_puts_a_failed_job_back_with_attempts_reset_and_audits_it(world: A
     assert (event.before["status"], event.after["status"]) == ("failed", "pending")
 
 
-def test_a_pending_job_cannot_be_retried(world: Any) -> None:
+def test_a_pending_job_cannot_be_retried(world: World) -> None:
     job = job_enqueue(job_type="noop", tenant=world.acme)
     with pytest.raises(Conflict):
         job_retry(actor=actor(world.acme, world.admin), job=job)
 
 
-def test_retry_refuses_when_another_unfinished_job_holds_the_key(world: Any) -> None:
+def test_retry_refuses_when_another_unfinished_job_holds_the_key(world: World) -> None:
     first = job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k")
     job_cancel(actor=actor(world.acme, world.admin), job=first)
     job_enqueue(job_type="noop", tenant=world.acme, idempotency_key="k")
@@ -276,7 +277,7 @@ def test_retry_refuses_when_another_unfinished_job_holds_the_key(world: Any) -> 
         job_retry(actor=actor(world.acme, world.admin), job=reload(first))
 
 
-def test_recover_requeues_a_job_whose_lease_expired(world: Any, t0: datetime) -> None:
+def test_recover_requeues_a_job_whose_lease_expired(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     [claimed] = job_claim(worker_id="dead", lease_seconds=10, now=t0)
     assert job_recover(now=t0 + timedelta(seconds=9)) == (0, 0)
@@ -287,7 +288,7 @@ def test_recover_requeues_a_job_whose_lease_expired(world: Any, t0: datetime) ->
     assert "dead" in stored.errors[0]["message"]
 
 
-def test_a_heartbeat_keeps_the_lease_alive(world: Any, t0: datetime) -> None:
+def test_a_heartbeat_keeps_the_lease_alive(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     [claimed] = job_claim(worker_id="w1", lease_seconds=10, now=t0)
     job_heartbeat(worker_id="w1", job_ids=[claimed.pk], lease_seconds=10, now=t0 + timedelta(seconds=8))
@@ -295,7 +296,7 @@ def test_a_heartbeat_keeps_the_lease_alive(world: Any, t0: datetime) -> None:
     assert reload(claimed).locked_until == t0 + timedelta(seconds=18)
 
 
-def test_a_job_that_keeps_losing_its_worker_fails_after_max_attempts(world: Any, t0: datetime) -> None:
+def test_a_job_that_keeps_losing_its_worker_fails_after_max_attempts(world: World, t0: datetime) -> None:
     job_enqueue(job_type="noop", tenant=world.acme, now=t0)
     now = t0
     for _ in range(3):
@@ -307,7 +308,7 @@ def test_a_job_that_keeps_losing_its_worker_fails_after_max_attempts(world: Any,
     assert [entry["type"] for entry in stored.errors] == ["LeaseExpired"] * 3
 
 
-def test_release_gives_back_unstarted_jobs_and_refunds_the_attempt(world: Any) -> None:
+def test_release_gives_back_unstarted_jobs_and_refunds_the_attempt(world: World) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     [claimed] = job_claim(worker_id="w1")
     assert job_release(jobs=[claimed], worker_id="w1") == 1
@@ -315,7 +316,7 @@ def test_release_gives_back_unstarted_jobs_and_refunds_the_attempt(world: Any) -
     assert (stored.status, stored.attempts) == (JobStatus.PENDING, 0)
 
 
-def test_cleanup_deletes_finished_jobs_past_their_retention(world: Any, t0: datetime) -> None:
+def test_cleanup_deletes_finished_jobs_past_their_retention(world: World, t0: datetime) -> None:
     def finished(status: str, days_ago: int) -> Job:
         return Job.objects.create(
             tenant=world.acme, type="noop", status=status, finished_at=t0 - timedelta(days=days_ago)
@@ -330,7 +331,7 @@ def test_cleanup_deletes_finished_jobs_past_their_retention(world: Any, t0: date
     assert set(Job.objects.values_list("pk", flat=True)) == {job.pk for job in [*keep, pending]}
 
 
-def test_cleanup_ages_are_configurable(world: Any, t0: datetime, settings: Any) -> None:
+def test_cleanup_ages_are_configurable(world: World, t0: datetime, settings: Any) -> None:
     settings.JOB_CLEANUP_COMPLETED_DAYS = 1
     Job.objects.create(tenant=world.acme, type="noop", status="completed", finished_at=t0 - timedelta(days=2))
     assert job_cleanup(now=t0) == 1

@@ -12,6 +12,7 @@ from leora.jobs.models import Job, JobStatus
 from leora.jobs.runner import run_job
 from leora.jobs.services import job_claim
 from leora.tenancy.scoping import tenant_scope
+from tests.conftest import World
 from tests.jobs import tasks_for_tests as tasks
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_priority_and_run_after_carry_over(db: Any) -> None:
     assert str(claimed.pk) == urgent.id
 
 
-def test_a_task_enqueued_in_a_tenants_scope_runs_in_that_scope(world: Any) -> None:
+def test_a_task_enqueued_in_a_tenants_scope_runs_in_that_scope(world: World) -> None:
     with tenant_scope(world.other):
         result = tasks.which_tenant.enqueue()
     assert Job.objects.get(pk=result.id).tenant_id == world.other.pk

@@ -7,6 +7,7 @@ from django.test import Client
 
 from leora.jobs.models import Job, JobStatus
 from leora.jobs.services import job_claim, job_enqueue, job_fail
+from tests.conftest import World
 from tests.jobs.test_services import raised
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +20,14 @@ def signed_in(user: Any) -> Client:
 
 
 @pytest.fixture
-def failed_job(world: Any) -> Job:
+def failed_job(world: World) -> Job:
     job_enqueue(job_type="fail", tenant=world.acme, payload={"message": "ledger locked"})
     [claimed] = job_claim(worker_id="w1")
     job_fail(job=claimed, worker_id="w1", exc=raised(RuntimeError("ledger locked")), retry=False)
     return claimed
 
 
-def test_the_jobs_page_lists_the_tenants_jobs_with_counts(world: Any, failed_job: Job) -> None:
+def test_the_jobs_page_lists_the_tenants_jobs_with_counts(world: World, failed_job: Job) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     job_enqueue(job_type="sleep", tenant=world.other)
     response = signed_in(world.admin).get("/jobs/")
@@ -44,7 +45,7 @@ def test_the_jobs_page_lists_the_tenants_jobs_with_counts(world: Any, failed_job
     assert "ledger locked" in html
 
 
-def test_the_jobs_pages_are_for_admins_only(world: Any, failed_job: Job) -> None:
+def test_the_jobs_pages_are_for_admins_only(world: World, failed_job: Job) -> None:
     rep = signed_in(world.rep1)
     assert rep.get("/jobs/").status_code == 403
     assert rep.get(f"/jobs/{failed_job.pk}/").status_code == 403
@@ -57,7 +58,9 @@ def test_signed_out_visitors_are_sent_to_login(client: Any) -> None:
     assert response["Location"].startswith("/login/")
 
 
-def test_the_list_filters_by_status_and_answers_htmx_with_the_table_only(world: Any, failed_job: Job) -> None:
+def test_the_list_filters_by_status_and_answers_htmx_with_the_table_only(
+    world: World, failed_job: Job
+) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     response = signed_in(world.admin).get("/jobs/", {"status": "failed"}, headers={"HX-Request": "true"})
     html = response.content.decode()
@@ -65,7 +68,9 @@ def test_the_list_filters_by_status_and_answers_htmx_with_the_table_only(world: 
     assert [job.pk for job in response.context["page"].items] == [failed_job.pk]
 
 
-def test_the_list_page_runs_a_fixed_number_of_queries(world: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_list_page_runs_a_fixed_number_of_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
     for _ in range(30):
         job_enqueue(job_type="noop", tenant=world.acme, created_by=world.admin)
     client = signed_in(world.admin)
@@ -73,13 +78,13 @@ def test_the_list_page_runs_a_fixed_number_of_queries(world: Any, django_assert_
         assert client.get("/jobs/").status_code == 200
 
 
-def test_the_counts_fragment_polls_itself(world: Any, failed_job: Job) -> None:
+def test_the_counts_fragment_polls_itself(world: World, failed_job: Job) -> None:
     html = signed_in(world.admin).get("/jobs/counts/").content.decode()
     assert 'id="job-counts"' in html
     assert 'hx-trigger="every 5s"' in html
 
 
-def test_the_job_page_shows_payload_attempts_and_traceback(world: Any, failed_job: Job) -> None:
+def test_the_job_page_shows_payload_attempts_and_traceback(world: World, failed_job: Job) -> None:
     html = signed_in(world.admin).get(f"/jobs/{failed_job.pk}/").content.decode()
     assert "&quot;message&quot;: &quot;ledger locked&quot;" in html
     assert "Attempt 1" in html
@@ -88,7 +93,7 @@ def test_the_job_page_shows_payload_attempts_and_traceback(world: Any, failed_jo
     assert ">Retry<" in html
 
 
-def test_another_tenants_job_page_answers_404(world: Any) -> None:
+def test_another_tenants_job_page_answers_404(world: World) -> None:
     other = job_enqueue(job_type="noop", tenant=world.other)
     client = signed_in(world.admin)
     assert client.get(f"/jobs/{other.pk}/").status_code == 404
@@ -96,19 +101,19 @@ def test_another_tenants_job_page_answers_404(world: Any) -> None:
     assert Job.objects.get(pk=other.pk).status == JobStatus.PENDING
 
 
-def test_the_retry_button_queues_the_job_again(world: Any, failed_job: Job) -> None:
+def test_the_retry_button_queues_the_job_again(world: World, failed_job: Job) -> None:
     response = signed_in(world.admin).post(f"/jobs/{failed_job.pk}/retry/")
     assert response.status_code == 302
     assert Job.objects.get(pk=failed_job.pk).status == JobStatus.PENDING
 
 
-def test_the_cancel_button_cancels_a_pending_job(world: Any) -> None:
+def test_the_cancel_button_cancels_a_pending_job(world: World) -> None:
     job = job_enqueue(job_type="noop", tenant=world.acme)
     signed_in(world.admin).post(f"/jobs/{job.pk}/cancel/")
     assert Job.objects.get(pk=job.pk).status == JobStatus.CANCELLED
 
 
-def test_a_running_jobs_page_polls_its_status(world: Any) -> None:
+def test_a_running_jobs_page_polls_its_status(world: World) -> None:
     job = job_enqueue(job_type="sleep", tenant=world.acme)
     job_claim(worker_id="w1")
     client = signed_in(world.admin)

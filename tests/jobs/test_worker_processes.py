@@ -13,6 +13,7 @@ from django.db import connection
 
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
 from leora.jobs.services import job_cancel, job_enqueue, job_enqueue_many, job_recover
+from tests.conftest import World
 from tests.factories import actor
 from tests.jobs import recording_worker
 from tests.jobs.processes import finish, start_worker, wait_for
@@ -138,7 +139,7 @@ def test_processes_mode_runs_several_workers_and_stops_them_all_on_sigterm(trans
     assert WorkerHeartbeat.objects.filter(stopped_at__isnull=False).count() == 2
 
 
-def test_cancelling_a_running_job_stops_it_in_its_worker(world: Any, transactional_db: Any) -> None:
+def test_cancelling_a_running_job_stops_it_in_its_worker(world: World, transactional_db: Any) -> None:
     job = job_enqueue(job_type="sleep", payload={"seconds": 60, "steps": 600}, tenant=world.acme)
     worker = start_worker("--lease-seconds", "3", "--max-jobs", "1")
     wait_for(Job.objects.filter(pk=job.pk, status=JobStatus.PROCESSING, progress__gt=0).exists)

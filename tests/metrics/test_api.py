@@ -9,6 +9,7 @@ from leora.metrics.defaults import TEMPLATES
 from leora.metrics.models import MetricDefinition, MetricVersion
 from leora.tenancy.models import AuditEvent
 from tests import factories
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +32,20 @@ def create(
 # -- list ------------------------------------------------------------------------------------------
 
 
-def test_every_new_tenant_starts_with_the_template_definitions(world: Any, api_as: Any) -> None:
+def test_every_new_tenant_starts_with_the_template_definitions(world: World, api_as: Any) -> None:
     body = api_as(world.rep1).get("/api/metrics/definitions", page_size=100).json()
     assert body["total"] == len(TEMPLATES) >= 12
     assert {"at_risk_customer", "dormant_customer", "due_to_order"} <= {i["code"] for i in body["items"]}
 
 
-def test_the_list_is_paginated(world: Any, api_as: Any) -> None:
+def test_the_list_is_paginated(world: World, api_as: Any) -> None:
     body = api_as(world.admin).get("/api/metrics/definitions", page=2, page_size=5, ordering="code").json()
     assert (body["page"], body["page_size"], body["total"]) == (2, 5, len(TEMPLATES))
     codes = sorted(t.code for t in TEMPLATES)
     assert [i["code"] for i in body["items"]] == codes[5:10]
 
 
-def test_search_covers_code_name_and_description(world: Any, api_as: Any) -> None:
+def test_search_covers_code_name_and_description(world: World, api_as: Any) -> None:
     client = api_as(world.manager)
     assert [i["code"] for i in client.get("/api/metrics/definitions", search="dormant_").json()["items"]] == [
         "dormant_customer"
@@ -53,13 +54,13 @@ def test_search_covers_code_name_and_description(world: Any, api_as: Any) -> Non
     assert [i["code"] for i in by_description] == ["contacted_recently"]
 
 
-def test_the_list_filters_by_kind(world: Any, api_as: Any) -> None:
+def test_the_list_filters_by_kind(world: World, api_as: Any) -> None:
     items = api_as(world.admin).get("/api/metrics/definitions", kind="value").json()["items"]
     assert {i["code"] for i in items} == {"health_score", "days_overdue"}
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: Any, api_as: Any, django_assert_max_num_queries: Any
+    world: World, api_as: Any, django_assert_max_num_queries: Any
 ) -> None:
     client = api_as(world.admin)
     with django_assert_max_num_queries(8):
@@ -67,7 +68,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert response.json()["items"][0]["formula"]
 
 
-def test_the_list_shows_only_this_tenants_definitions(world: Any, api_as: Any) -> None:
+def test_the_list_shows_only_this_tenants_definitions(world: World, api_as: Any) -> None:
     create(api_as(world.other_admin), code="other_only")
     codes = {
         i["code"] for i in api_as(world.admin).get("/api/metrics/definitions", page_size=100).json()["items"]
@@ -75,7 +76,7 @@ def test_the_list_shows_only_this_tenants_definitions(world: Any, api_as: Any) -
     assert "other_only" not in codes
 
 
-def test_unknown_ordering_is_422(world: Any, api_as: Any) -> None:
+def test_unknown_ordering_is_422(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/metrics/definitions", ordering="formula")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "ordering"
@@ -84,7 +85,7 @@ def test_unknown_ordering_is_422(world: Any, api_as: Any) -> None:
 # -- create ----------------------------------------------------------------------------------------
 
 
-def test_an_admin_creates_a_definition_with_version_1_and_an_audit_event(world: Any, api_as: Any) -> None:
+def test_an_admin_creates_a_definition_with_version_1_and_an_audit_event(world: World, api_as: Any) -> None:
     response = create(api_as(world.admin), formula=BROWSER_FORMULA, change_note="first cut")
     assert response.status_code == 201
     body = response.json()
@@ -97,31 +98,31 @@ def test_an_admin_creates_a_definition_with_version_1_and_an_audit_event(world: 
     assert audit.actor == world.admin and audit.after["formula"] == BROWSER_FORMULA
 
 
-def test_an_existing_code_is_409(world: Any, api_as: Any) -> None:
+def test_an_existing_code_is_409(world: World, api_as: Any) -> None:
     response = create(api_as(world.admin), code="at_risk_customer")
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "code"
 
 
-def test_the_same_code_in_another_tenant_is_fine(world: Any, api_as: Any) -> None:
+def test_the_same_code_in_another_tenant_is_fine(world: World, api_as: Any) -> None:
     assert create(api_as(world.admin), code="shared_code").status_code == 201
     assert create(api_as(world.other_admin), code="shared_code").status_code == 201
 
 
 @pytest.mark.parametrize("code", ["ab", "Upper_case", "1starts_with_digit", "has-dash", "x" * 65])
-def test_a_bad_code_is_422_naming_the_field(world: Any, api_as: Any, code: str) -> None:
+def test_a_bad_code_is_422_naming_the_field(world: World, api_as: Any, code: str) -> None:
     response = create(api_as(world.admin), code=code)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "code"
 
 
-def test_a_blank_name_is_422(world: Any, api_as: Any) -> None:
+def test_a_blank_name_is_422(world: World, api_as: Any) -> None:
     response = create(api_as(world.admin), name="   ")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "name"
 
 
-def test_a_bad_formula_is_422_with_its_position_and_writes_nothing(world: Any, api_as: Any) -> None:
+def test_a_bad_formula_is_422_with_its_position_and_writes_nothing(world: World, api_as: Any) -> None:
     response = create(api_as(world.admin), formula="days_since_last_order > 21 and balance_due > 'lots'")
     assert response.status_code == 422
     error = response.json()["errors"][0]
@@ -132,19 +133,19 @@ def test_a_bad_formula_is_422_with_its_position_and_writes_nothing(world: Any, a
     assert not MetricDefinition.objects.for_tenant(world.acme).filter(code="late_payers").exists()
 
 
-def test_a_syntax_error_is_422_with_its_position(world: Any, api_as: Any) -> None:
+def test_a_syntax_error_is_422_with_its_position(world: World, api_as: Any) -> None:
     error = create(api_as(world.admin), formula="order_count >= ").json()["errors"][0]
     assert (error["line"], error["column"]) == (1, 16)
     assert "a number" in error["expected"]
 
 
-def test_a_segment_formula_must_be_a_condition(world: Any, api_as: Any) -> None:
+def test_a_segment_formula_must_be_a_condition(world: World, api_as: Any) -> None:
     response = create(api_as(world.admin), formula="order_count + 1")
     assert response.status_code == 422
     assert "must be a condition" in response.json()["errors"][0]["message"]
 
 
-def test_reps_and_managers_cannot_write(world: Any, api_as: Any) -> None:
+def test_reps_and_managers_cannot_write(world: World, api_as: Any) -> None:
     assert create(api_as(world.rep1)).status_code == 403
     assert create(api_as(world.manager)).status_code == 403
     assert (
@@ -157,7 +158,7 @@ def test_reps_and_managers_cannot_write(world: Any, api_as: Any) -> None:
 # -- get, patch, history ------------------------------------------------------------------------------
 
 
-def test_get_shows_the_current_version_and_history_newest_first(world: Any, api_as: Any) -> None:
+def test_get_shows_the_current_version_and_history_newest_first(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     create(admin)
     admin.patch(
@@ -169,7 +170,7 @@ def test_get_shows_the_current_version_and_history_newest_first(world: Any, api_
     assert [(v["version"], v["change_note"]) for v in body["history"]] == [(2, "stricter"), (1, "Created")]
 
 
-def test_another_tenants_code_answers_404_everywhere(world: Any, api_as: Any) -> None:
+def test_another_tenants_code_answers_404_everywhere(world: World, api_as: Any) -> None:
     create(api_as(world.other_admin), code="theirs_only")
     admin = api_as(world.admin)
     assert admin.get("/api/metrics/definitions/theirs_only").status_code == 404
@@ -179,7 +180,7 @@ def test_another_tenants_code_answers_404_everywhere(world: Any, api_as: Any) ->
     assert admin.post("/api/metrics/preview", {"code": "theirs_only"}).status_code == 404
 
 
-def test_patch_creates_the_next_version_and_audits_it(world: Any, api_as: Any) -> None:
+def test_patch_creates_the_next_version_and_audits_it(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     response = admin.patch(
         "/api/metrics/definitions/at_risk_customer",
@@ -192,7 +193,7 @@ def test_patch_creates_the_next_version_and_audits_it(world: Any, api_as: Any) -
     assert audit.before["version"] == 1 and audit.after["version"] == 2
 
 
-def test_an_edit_that_changes_nothing_creates_no_version(world: Any, api_as: Any) -> None:
+def test_an_edit_that_changes_nothing_creates_no_version(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     current = admin.get("/api/metrics/definitions/at_risk_customer").json()
     response = admin.patch(
@@ -202,7 +203,7 @@ def test_an_edit_that_changes_nothing_creates_no_version(world: Any, api_as: Any
     assert not AuditEvent.objects.for_tenant(world.acme).filter(action="metric.update").exists()
 
 
-def test_a_stale_expected_version_is_409_and_saves_nothing(world: Any, api_as: Any) -> None:
+def test_a_stale_expected_version_is_409_and_saves_nothing(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     admin.patch(
         "/api/metrics/definitions/at_risk_customer",
@@ -216,7 +217,7 @@ def test_a_stale_expected_version_is_409_and_saves_nothing(world: Any, api_as: A
     assert admin.get("/api/metrics/definitions/at_risk_customer").json()["formula"] == "overdue_ratio >= 1.4"
 
 
-def test_patch_with_a_bad_formula_is_422_with_position(world: Any, api_as: Any) -> None:
+def test_patch_with_a_bad_formula_is_422_with_position(world: World, api_as: Any) -> None:
     response = api_as(world.admin).patch(
         "/api/metrics/definitions/at_risk_customer", {"formula": "(order_count > 3"}
     )
@@ -224,7 +225,7 @@ def test_patch_with_a_bad_formula_is_422_with_position(world: Any, api_as: Any) 
     assert response.json()["errors"][0]["column"] == 17
 
 
-def test_a_definition_cannot_refer_to_itself(world: Any, api_as: Any) -> None:
+def test_a_definition_cannot_refer_to_itself(world: World, api_as: Any) -> None:
     response = api_as(world.admin).patch(
         "/api/metrics/definitions/at_risk_customer", {"formula": "metric.at_risk_customer or order_count > 1"}
     )
@@ -232,7 +233,7 @@ def test_a_definition_cannot_refer_to_itself(world: Any, api_as: Any) -> None:
     assert "refers back to itself" in response.json()["errors"][0]["message"]
 
 
-def test_turning_a_referenced_segment_into_a_value_is_refused(world: Any, api_as: Any) -> None:
+def test_turning_a_referenced_segment_into_a_value_is_refused(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert (
         create(
@@ -250,7 +251,7 @@ def test_turning_a_referenced_segment_into_a_value_is_refused(world: Any, api_as
 # -- deprecate, restore, diff ------------------------------------------------------------------------
 
 
-def test_delete_deprecates_hides_from_the_list_and_restore_undoes_it(world: Any, api_as: Any) -> None:
+def test_delete_deprecates_hides_from_the_list_and_restore_undoes_it(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     response = admin.delete("/api/metrics/definitions/lapsed_customer")
     assert response.status_code == 200 and response.json()["deprecated"] is True
@@ -265,7 +266,7 @@ def test_delete_deprecates_hides_from_the_list_and_restore_undoes_it(world: Any,
     assert {"metric.deprecate", "metric.restore"} <= actions
 
 
-def test_diff_lists_changed_fields_and_a_word_diff(world: Any, api_as: Any) -> None:
+def test_diff_lists_changed_fields_and_a_word_diff(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     create(admin, formula="overdue_balance > 100")
     admin.patch("/api/metrics/definitions/late_payers", {"formula": "overdue_balance > 250", "name": "Late"})
@@ -275,13 +276,13 @@ def test_diff_lists_changed_fields_and_a_word_diff(world: Any, api_as: Any) -> N
     assert {"op": "insert", "text": "250"} in body["formula_diff"]
 
 
-def test_diff_of_a_missing_version_is_422(world: Any, api_as: Any) -> None:
+def test_diff_of_a_missing_version_is_422(world: World, api_as: Any) -> None:
     response = api_as(world.admin).get("/api/metrics/definitions/at_risk_customer/diff?from=1&to=9")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "to"
 
 
-def test_restoring_an_old_version_creates_a_new_one(world: Any, api_as: Any) -> None:
+def test_restoring_an_old_version_creates_a_new_one(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     create(admin, formula="overdue_balance > 100")
     admin.patch("/api/metrics/definitions/late_payers", {"formula": "overdue_balance > 250"})
@@ -295,7 +296,7 @@ def test_restoring_an_old_version_creates_a_new_one(world: Any, api_as: Any) -> 
 # -- validate, preview, templates --------------------------------------------------------------------
 
 
-def test_validate_reports_ok_and_the_type(world: Any, api_as: Any) -> None:
+def test_validate_reports_ok_and_the_type(world: World, api_as: Any) -> None:
     body = (
         api_as(world.rep1)
         .post("/api/metrics/validate", {"formula": BROWSER_FORMULA, "kind": "segment"})
@@ -313,7 +314,7 @@ def test_validate_reports_ok_and_the_type(world: Any, api_as: Any) -> None:
     assert body["builder"]["items"][1]["op"] == "or"
 
 
-def test_validate_reports_where_the_error_is(world: Any, api_as: Any) -> None:
+def test_validate_reports_where_the_error_is(world: World, api_as: Any) -> None:
     body = (
         api_as(world.admin)
         .post("/api/metrics/validate", {"formula": "order_count > 3 and", "kind": "segment"})
@@ -323,7 +324,7 @@ def test_validate_reports_where_the_error_is(world: Any, api_as: Any) -> None:
     assert body["errors"][0]["column"] == 20
 
 
-def test_validate_with_a_code_sees_self_references_as_cycles(world: Any, api_as: Any) -> None:
+def test_validate_with_a_code_sees_self_references_as_cycles(world: World, api_as: Any) -> None:
     body = (
         api_as(world.admin)
         .post(
@@ -336,7 +337,7 @@ def test_validate_with_a_code_sees_self_references_as_cycles(world: Any, api_as:
 
 
 @pytest.fixture
-def late_accounts(world: Any, unscoped: None) -> None:
+def late_accounts(world: World, unscoped: None) -> None:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     for rep, name in [(world.rep1, "Rep1 Late"), (world.rep2, "Rep2 Late"), (world.rep3, "Rep3 Late")]:
         customer = factories.make_customer(world.acme, rep, name=name, account_type="TARGET")
@@ -344,7 +345,9 @@ def late_accounts(world: Any, unscoped: None) -> None:
     factories.make_customer(world.acme, world.rep1, name="Rep1 Never")
 
 
-def test_preview_counts_samples_and_shows_sql_to_admins(world: Any, api_as: Any, late_accounts: None) -> None:
+def test_preview_counts_samples_and_shows_sql_to_admins(
+    world: World, api_as: Any, late_accounts: None
+) -> None:
     body = api_as(world.admin).post("/api/metrics/preview", {"formula": BROWSER_FORMULA}).json()
     assert body["count"] == 3 and body["total"] == 4
     assert [s["name"] for s in body["samples"]] == ["Rep1 Late", "Rep2 Late", "Rep3 Late"]
@@ -356,7 +359,7 @@ def test_preview_counts_samples_and_shows_sql_to_admins(world: Any, api_as: Any,
 
 
 def test_preview_for_a_rep_counts_only_their_customers_and_hides_sql(
-    world: Any, api_as: Any, late_accounts: None
+    world: World, api_as: Any, late_accounts: None
 ) -> None:
     body = api_as(world.rep1).post("/api/metrics/preview", {"formula": BROWSER_FORMULA}).json()
     assert body["count"] == 1 and body["total"] == 2
@@ -364,20 +367,20 @@ def test_preview_for_a_rep_counts_only_their_customers_and_hides_sql(
 
 
 def test_preview_of_a_stored_value_metric_samples_the_highest_values(
-    world: Any, api_as: Any, late_accounts: None
+    world: World, api_as: Any, late_accounts: None
 ) -> None:
     body = api_as(world.manager).post("/api/metrics/preview", {"code": "days_overdue"}).json()
     assert body["kind"] == "value"
     assert body["count"] == 0  # one order each: no cadence yet, so no value
 
 
-def test_preview_with_a_bad_formula_is_422_with_position(world: Any, api_as: Any) -> None:
+def test_preview_with_a_bad_formula_is_422_with_position(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post("/api/metrics/preview", {"formula": "order_count >"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["column"] == 14
 
 
-def test_templates_list_at_least_twelve_and_say_which_are_installed(world: Any, api_as: Any) -> None:
+def test_templates_list_at_least_twelve_and_say_which_are_installed(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     admin.delete("/api/metrics/definitions/new_customer")
     body = admin.get("/api/metrics/templates").json()
@@ -385,7 +388,7 @@ def test_templates_list_at_least_twelve_and_say_which_are_installed(world: Any, 
     assert all(t["installed"] for t in body)
 
 
-def test_attributes_are_documented(world: Any, api_as: Any) -> None:
+def test_attributes_are_documented(world: World, api_as: Any) -> None:
     body = api_as(world.rep1).get("/api/metrics/attributes").json()
     names = {a["name"] for a in body}
     assert {"median_order_interval_days", "overdue_ratio", "assigned_rep"} <= names
@@ -395,7 +398,7 @@ def test_attributes_are_documented(world: Any, api_as: Any) -> None:
 # -- export and import -------------------------------------------------------------------------------
 
 
-def test_export_as_json_and_yaml(world: Any, api_as: Any) -> None:
+def test_export_as_json_and_yaml(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     as_json = admin.get("/api/metrics/export", format="json")
     assert as_json["Content-Type"] == "application/json"
@@ -409,7 +412,7 @@ def _import(client: Any, body: str, apply: bool = False, content_type: str = "ap
     return client.client.post(path, data=body, content_type=content_type, headers=client.headers)
 
 
-def test_import_is_a_dry_run_by_default(world: Any, api_as: Any) -> None:
+def test_import_is_a_dry_run_by_default(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     exported = yaml.safe_load(admin.get("/api/metrics/export", format="yaml").content)
     exported["metrics"][0]["formula"] = "order_count >= 4 and overdue_ratio >= 1.5"
@@ -423,7 +426,7 @@ def test_import_is_a_dry_run_by_default(world: Any, api_as: Any) -> None:
     assert not MetricDefinition.objects.for_tenant(world.acme).filter(code="brand_new").exists()
 
 
-def test_import_applies_everything_with_apply_true(world: Any, api_as: Any) -> None:
+def test_import_applies_everything_with_apply_true(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     body = {"metrics": [
         {"code": "first_one", "name": "First", "kind": "segment", "formula": "metric.second_one"},
@@ -436,7 +439,7 @@ def test_import_applies_everything_with_apply_true(world: Any, api_as: Any) -> N
     assert admin.get("/api/metrics/definitions/first_one").json()["history"][0]["change_note"] == "Imported"
 
 
-def test_import_with_any_error_applies_nothing_and_lists_errors_per_entry(world: Any, api_as: Any) -> None:
+def test_import_with_any_error_applies_nothing_and_lists_errors_per_entry(world: World, api_as: Any) -> None:
     admin = api_as(world.admin)
     body = {"metrics": [
         {"code": "good_one", "name": "Good", "kind": "segment", "formula": "order_count > 2"},
@@ -456,5 +459,5 @@ def test_import_with_any_error_applies_nothing_and_lists_errors_per_entry(world:
     assert not MetricDefinition.objects.for_tenant(world.acme).filter(code="good_one").exists()
 
 
-def test_only_admins_import(world: Any, api_as: Any) -> None:
+def test_only_admins_import(world: World, api_as: Any) -> None:
     assert _import(api_as(world.manager), "metrics: []").status_code == 403

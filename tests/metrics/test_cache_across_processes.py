@@ -3,13 +3,13 @@
 import os
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 
 from leora.metrics.services import metric_count, metric_create
 from leora.tenancy.scoping import scopes_disabled
 from tests import factories
+from tests.conftest import World
 from tests.jobs import processes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -23,7 +23,7 @@ with scopes_disabled():
 """
 
 
-def test_an_order_written_by_another_process_invalidates_the_cached_count(world: Any) -> None:
+def test_an_order_written_by_another_process_invalidates_the_cached_count(world: World) -> None:
     # given a segment whose cached count is 0
     with scopes_disabled():
         customer = factories.make_customer(world.acme, world.rep1)

@@ -17,6 +17,7 @@ from leora.metrics.services import (
     metric_values,
 )
 from tests import factories
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ TODAY = date(2025, 6, 1)
 
 
 @pytest.fixture
-def cadence(world: Any, unscoped: None) -> dict[str, Any]:
+def cadence(world: World, unscoped: None) -> dict[str, Any]:
     """Weekly buyers: one on time, one 12 days late (at risk), one long gone (dormant)."""
 
     def weekly(rep: Any, name: str, last_days_ago: int) -> Any:
@@ -45,7 +46,7 @@ def names(customers: Any) -> set[str]:
     return set(customers.values_list("name", flat=True))
 
 
-def test_default_at_risk_follows_the_cadence(world: Any, cadence: Any) -> None:
+def test_default_at_risk_follows_the_cadence(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     assert names(metric_customers(world.acme, "at_risk_customer", admin, today=TODAY)) == {
         "At risk",
@@ -55,7 +56,7 @@ def test_default_at_risk_follows_the_cadence(world: Any, cadence: Any) -> None:
     assert names(metric_customers(world.acme, "healthy_customer", admin, today=TODAY)) == {"On time"}
 
 
-def test_metric_customers_respects_the_role_scope(world: Any, cadence: Any) -> None:
+def test_metric_customers_respects_the_role_scope(world: World, cadence: Any) -> None:
     rep1 = factories.actor(world.acme, world.rep1)
     manager = factories.actor(world.acme, world.manager)
     assert names(metric_customers(world.acme, "at_risk_customer", rep1, today=TODAY)) == {"At risk"}
@@ -65,7 +66,7 @@ def test_metric_customers_respects_the_role_scope(world: Any, cadence: Any) -> N
     }
 
 
-def test_metric_customers_follows_the_current_version(world: Any, cadence: Any) -> None:
+def test_metric_customers_follows_the_current_version(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     definition = MetricDefinition.objects.for_tenant(world.acme).get(code="at_risk_customer")
     metric_update(actor=admin, definition=definition, changes={"formula": "overdue_ratio >= 2"})
@@ -75,21 +76,21 @@ def test_metric_customers_follows_the_current_version(world: Any, cadence: Any) 
     }
 
 
-def test_segments_can_build_on_other_segments(world: Any, cadence: Any) -> None:
+def test_segments_can_build_on_other_segments(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     metric_create(actor=admin, code="risky_reps_one", name="x", kind="segment",
                   formula="metric.at_risk_customer and assigned_rep = 'rep1@acme.test'")  # fmt: skip
     assert names(metric_customers(world.acme, "risky_reps_one", admin, today=TODAY)) == {"At risk"}
 
 
-def test_metric_values_annotates_a_value_metric(world: Any, cadence: Any) -> None:
+def test_metric_values_annotates_a_value_metric(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     customers: Any = metric_values(world.acme, "days_overdue", admin, today=TODAY)
     values = dict(customers.values_list("name", "metric_value"))
     assert values["At risk"] == 5 and values["On time"] == 0
 
 
-def test_an_unknown_code_or_another_tenants_scope_is_not_found(world: Any, cadence: Any) -> None:
+def test_an_unknown_code_or_another_tenants_scope_is_not_found(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     other = factories.actor(world.other, world.other_admin)
     with pytest.raises(NotFound):
@@ -98,12 +99,12 @@ def test_an_unknown_code_or_another_tenants_scope_is_not_found(world: Any, caden
         metric_customers(world.acme, "at_risk_customer", other)
 
 
-def test_asking_a_value_metric_for_customers_is_invalid(world: Any, cadence: Any) -> None:
+def test_asking_a_value_metric_for_customers_is_invalid(world: World, cadence: Any) -> None:
     with pytest.raises(InvalidInput):
         metric_customers(world.acme, "health_score", factories.actor(world.acme, world.admin))
 
 
-def test_counts_are_cached_until_orders_change(world: Any, cadence: Any) -> None:
+def test_counts_are_cached_until_orders_change(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     assert metric_count(world.acme, "at_risk_customer", admin, today=TODAY) == 2
     with CaptureQueriesContext(connection) as queries:
@@ -115,7 +116,7 @@ def test_counts_are_cached_until_orders_change(world: Any, cadence: Any) -> None
     assert metric_count(world.acme, "at_risk_customer", admin, today=TODAY) == 1
 
 
-def test_counts_are_cached_per_scope(world: Any, cadence: Any) -> None:
+def test_counts_are_cached_per_scope(world: World, cadence: Any) -> None:
     assert (
         metric_count(world.acme, "at_risk_customer", factories.actor(world.acme, world.admin), today=TODAY)
         == 2
@@ -126,7 +127,7 @@ def test_counts_are_cached_per_scope(world: Any, cadence: Any) -> None:
     )
 
 
-def test_a_new_version_invalidates_the_count(world: Any, cadence: Any) -> None:
+def test_a_new_version_invalidates_the_count(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     assert metric_count(world.acme, "at_risk_customer", admin, today=TODAY) == 2
     definition = MetricDefinition.objects.for_tenant(world.acme).get(code="at_risk_customer")
@@ -134,18 +135,18 @@ def test_a_new_version_invalidates_the_count(world: Any, cadence: Any) -> None:
     assert metric_count(world.acme, "at_risk_customer", admin, today=TODAY) == 3
 
 
-def test_installing_the_defaults_twice_changes_nothing(world: Any) -> None:
+def test_installing_the_defaults_twice_changes_nothing(world: World) -> None:
     assert MetricDefinition.objects.for_tenant(world.acme).count() == len(TEMPLATES)
     assert install_default_metrics(world.acme) == 0
     assert MetricDefinition.objects.for_tenant(world.acme).count() == len(TEMPLATES)
 
 
-def test_installing_the_defaults_fills_in_only_missing_codes(world: Any) -> None:
+def test_installing_the_defaults_fills_in_only_missing_codes(world: World) -> None:
     MetricDefinition.objects.for_tenant(world.acme).filter(code="new_customer").delete()
     assert install_default_metrics(world.acme) == 1
 
 
-def test_a_paid_invoice_invalidates_the_overdue_balance_count(world: Any, unscoped: None) -> None:
+def test_a_paid_invoice_invalidates_the_overdue_balance_count(world: World, unscoped: None) -> None:
     admin = factories.actor(world.acme, world.admin)
     customer = factories.make_customer(world.acme, world.rep1)
     invoice = factories.make_invoice(

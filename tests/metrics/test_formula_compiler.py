@@ -7,13 +7,14 @@ from leora.crm.models import Customer
 from leora.metrics.evaluation import annotate_attributes, build_context, filter_segment
 from leora.metrics.formula import analyse
 from tests import factories
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 6, 1)
 
 
-def values(world: Any, formula: str, today: date = TODAY) -> dict[str, Any]:
+def values(world: World, formula: str, today: date = TODAY) -> dict[str, Any]:
     checked = analyse(formula, kind="segment")
     customers = annotate_attributes(
         Customer.objects.for_tenant(world.acme), checked, build_context(world.acme, today)
@@ -25,7 +26,7 @@ def values(world: Any, formula: str, today: date = TODAY) -> dict[str, Any]:
     }
 
 
-def matching(world: Any, formula: str, today: date = TODAY) -> set[str]:
+def matching(world: World, formula: str, today: date = TODAY) -> set[str]:
     checked = analyse(formula, kind="segment")
     customers = filter_segment(
         Customer.objects.for_tenant(world.acme), checked, build_context(world.acme, today)
@@ -34,7 +35,7 @@ def matching(world: Any, formula: str, today: date = TODAY) -> set[str]:
 
 
 @pytest.fixture
-def buyer(world: Any, unscoped: None) -> Customer:
+def buyer(world: World, unscoped: None) -> Customer:
     customer = factories.make_customer(world.acme, world.rep1, name="Buyer")
     product = factories.make_product(world.acme)
     for days_ago in (60, 50, 41, 30, 1):
@@ -43,7 +44,7 @@ def buyer(world: Any, unscoped: None) -> Customer:
     return customer
 
 
-def test_the_median_interval_is_the_median_of_the_gaps(world: Any, buyer: Customer) -> None:
+def test_the_median_interval_is_the_median_of_the_gaps(world: World, buyer: Customer) -> None:
     # gaps 10, 9, 11, 29 -> median of 9, 10, 11, 29 is 10.5
     row = values(
         world, "median_order_interval_days > 0 and overdue_ratio > 0 and days_until_expected_order > 0"
@@ -53,7 +54,7 @@ def test_the_median_interval_is_the_median_of_the_gaps(world: Any, buyer: Custom
     assert row["Buyer"]["days_until_expected_order"] == 9.5
 
 
-def test_the_median_uses_only_the_last_twelve_gaps(world: Any, unscoped: None) -> None:
+def test_the_median_uses_only_the_last_twelve_gaps(world: World, unscoped: None) -> None:
     customer = factories.make_customer(world.acme, name="Old")
     # 13 recent orders a week apart, preceded by orders years earlier that must be ignored.
     for week in range(13):
@@ -63,7 +64,7 @@ def test_the_median_uses_only_the_last_twelve_gaps(world: Any, unscoped: None) -
     assert values(world, "median_order_interval_days > 0")["Old"]["median_order_interval_days"] == 7.0
 
 
-def test_the_median_needs_three_orders(world: Any, unscoped: None) -> None:
+def test_the_median_needs_three_orders(world: World, unscoped: None) -> None:
     customer = factories.make_customer(world.acme, name="Two")
     factories.make_order(customer, order_date=TODAY - timedelta(days=10))
     factories.make_order(customer, order_date=TODAY)
@@ -71,21 +72,21 @@ def test_the_median_needs_three_orders(world: Any, unscoped: None) -> None:
     assert matching(world, "median_order_interval_days is null") == {"Two"}
 
 
-def test_cancelled_orders_count_for_nothing(world: Any, buyer: Customer) -> None:
+def test_cancelled_orders_count_for_nothing(world: World, buyer: Customer) -> None:
     row = values(world, "order_count > 0 and lifetime_revenue > 0 and days_since_last_order > 0")["Buyer"]
     assert row["order_count"] == 5
     assert row["lifetime_revenue"] == 5 * 25.0
     assert row["days_since_last_order"] == 1
 
 
-def test_another_tenants_rows_never_count(world: Any, buyer: Customer, unscoped: None) -> None:
+def test_another_tenants_rows_never_count(world: World, buyer: Customer, unscoped: None) -> None:
     other = factories.make_customer(world.other, name="Elsewhere")
     factories.make_order(other, order_date=TODAY)
     assert values(world, "order_count > 0")["Buyer"]["order_count"] == 5
     assert "Elsewhere" not in values(world, "order_count > 0")
 
 
-def test_balances_and_overdue_balances(world: Any, unscoped: None) -> None:
+def test_balances_and_overdue_balances(world: World, unscoped: None) -> None:
     customer = factories.make_customer(world.acme, name="Owes")
     factories.make_invoice(
         customer, "100", paid="40", issued_on=TODAY - timedelta(days=40), due_on=TODAY - timedelta(days=1)
@@ -100,12 +101,12 @@ def test_balances_and_overdue_balances(world: Any, unscoped: None) -> None:
     assert row == {"balance_due": 110.0, "overdue_balance": 60.0}
 
 
-def test_today_is_a_parameter(world: Any, buyer: Customer) -> None:
+def test_today_is_a_parameter(world: World, buyer: Customer) -> None:
     assert matching(world, "days_since_last_order > 30") == set()
     assert matching(world, "days_since_last_order > 30", today=TODAY + timedelta(days=40)) == {"Buyer"}
 
 
-def test_the_issue_example_selects_the_right_customers(world: Any, unscoped: None) -> None:
+def test_the_issue_example_selects_the_right_customers(world: World, unscoped: None) -> None:
     late = factories.make_customer(world.acme, name="Late", account_type="ACTIVE")
     factories.make_order(late, order_date=TODAY - timedelta(days=30))
     factories.make_invoice(late, "900", issued_on=TODAY - timedelta(days=30))
@@ -119,7 +120,7 @@ def test_the_issue_example_selects_the_right_customers(world: Any, unscoped: Non
 
 
 def test_comparisons_with_empty_values_are_not_true_and_neither_is_their_negation(
-    world: Any, unscoped: None
+    world: World, unscoped: None
 ) -> None:
     factories.make_customer(world.acme, name="Never")
     assert matching(world, "days_since_last_order > 5") == set()
@@ -127,12 +128,12 @@ def test_comparisons_with_empty_values_are_not_true_and_neither_is_their_negatio
     assert matching(world, "coalesce(days_since_last_order, 999) > 5") == {"Never"}
 
 
-def test_string_literals_are_bound_parameters_not_sql(world: Any, unscoped: None) -> None:
+def test_string_literals_are_bound_parameters_not_sql(world: World, unscoped: None) -> None:
     factories.make_customer(world.acme, name="Quote", territory="O'Brien'); DROP TABLE x; --")
     assert matching(world, "territory = 'O\\'Brien\\'); DROP TABLE x; --'") == {"Quote"}
 
 
-def test_the_customers_age_uses_the_tenants_time_zone(world: Any, unscoped: None) -> None:
+def test_the_customers_age_uses_the_tenants_time_zone(world: World, unscoped: None) -> None:
     # 06:00 UTC on June 1st is still May 31st in Los Angeles (the acme tenant's zone).
     from datetime import UTC, datetime
 
@@ -140,6 +141,6 @@ def test_the_customers_age_uses_the_tenants_time_zone(world: Any, unscoped: None
     assert values(world, "customer_age_days >= 0")["Late night"]["customer_age_days"] == 1
 
 
-def test_division_by_zero_is_empty(world: Any, unscoped: None) -> None:
+def test_division_by_zero_is_empty(world: World, unscoped: None) -> None:
     factories.make_customer(world.acme, name="Zero")
     assert matching(world, "(lifetime_revenue / order_count) is null") == {"Zero"}

@@ -3,6 +3,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.conftest import World
+
 pytestmark = pytest.mark.django_db
 
 
@@ -12,7 +14,7 @@ def client_for(user: Any) -> Client:
     return client
 
 
-def test_the_list_page_shows_the_tenants_metrics(world: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_list_page_shows_the_tenants_metrics(world: World, django_assert_max_num_queries: Any) -> None:
     client = client_for(world.admin)
     with django_assert_max_num_queries(12):
         response = client.get("/metrics/")
@@ -20,7 +22,7 @@ def test_the_list_page_shows_the_tenants_metrics(world: Any, django_assert_max_n
     assert b"at_risk_customer" in response.content and b"New metric" in response.content
 
 
-def test_the_list_search_answers_htmx_with_the_results_fragment(world: Any) -> None:
+def test_the_list_search_answers_htmx_with_the_results_fragment(world: World) -> None:
     response = client_for(world.admin).get(
         "/metrics/", {"search": "dormant_"}, headers={"HX-Request": "true"}
     )
@@ -29,25 +31,25 @@ def test_the_list_search_answers_htmx_with_the_results_fragment(world: Any) -> N
     assert b"dormant_customer" in response.content and b"at_risk_customer" not in response.content
 
 
-def test_the_editor_page_carries_the_definition_and_history(world: Any) -> None:
+def test_the_editor_page_carries_the_definition_and_history(world: World) -> None:
     response = client_for(world.admin).get("/metrics/at_risk_customer/")
     assert response.status_code == 200
     assert b"metric-editor-config" in response.content
     assert b"Version 1" in response.content
 
 
-def test_another_tenants_metric_page_is_404(world: Any) -> None:
+def test_another_tenants_metric_page_is_404(world: World) -> None:
     assert client_for(world.other_admin).get("/metrics/nonexistent_code/").status_code == 404
 
 
-def test_reps_read_but_cannot_open_the_new_metric_page(world: Any) -> None:
+def test_reps_read_but_cannot_open_the_new_metric_page(world: World) -> None:
     rep = client_for(world.rep1)
     assert rep.get("/metrics/at_risk_customer/").status_code == 200
     assert rep.get("/metrics/new/").status_code == 403
     assert rep.get("/metrics/import/").status_code == 403
 
 
-def test_the_template_gallery_and_a_prefilled_editor(world: Any) -> None:
+def test_the_template_gallery_and_a_prefilled_editor(world: World) -> None:
     admin = client_for(world.admin)
     assert b"Template gallery" in admin.get("/metrics/templates/").content
     response = admin.get("/metrics/new/", {"template": "due_to_order"})

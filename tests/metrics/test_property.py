@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from leora.crm.models import Customer
 from leora.metrics.evaluation import annotate_attributes, build_context, filter_segment, value_of
 from leora.metrics.formula import analyse
+from tests.conftest import World
 from tests.metrics import dataset
 from tests.metrics.reference import Reference, attributes, load_facts
 
@@ -114,7 +115,7 @@ def conditions(depth: int) -> st.SearchStrategy[str]:
 
 
 @pytest.fixture
-def tenant_data(world: Any, unscoped: None) -> Any:
+def tenant_data(world: World, unscoped: None) -> Any:
     dataset.build(world.acme, [world.rep1, world.rep2, None])
     facts = load_facts(world.acme)
     values = {pk: attributes(f, dataset.TODAY, world.acme.tzinfo) for pk, f in facts.items()}

@@ -13,6 +13,7 @@ from leora.notifications.models import Notification
 from leora.notifications.services import job_failure_notify
 from leora.tenancy.models import Role
 from leora.tenancy.scoping import scopes_disabled
+from tests.conftest import World
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def inbox(user: Any) -> list[Notification]:
 
 
 def test_a_final_failure_notifies_every_admin_of_the_tenant_in_app(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     second_admin = make_user(world.acme, "admin2@acme.test", Role.ADMIN)
     with django_capture_on_commit_callbacks(execute=True):
@@ -49,7 +50,7 @@ def test_a_final_failure_notifies_every_admin_of_the_tenant_in_app(
     assert inbox(world.other_admin) == []
 
 
-def test_a_final_failure_emails_the_admins(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_final_failure_emails_the_admins(world: World, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         fail_for_good(world.acme)
     [email] = mail.outbox
@@ -59,7 +60,7 @@ def test_a_final_failure_emails_the_admins(world: Any, django_capture_on_commit_
 
 
 def test_a_failure_that_will_be_retried_notifies_nobody(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         fail_for_good(world.acme, retry=True)
@@ -68,7 +69,7 @@ def test_a_failure_that_will_be_retried_notifies_nobody(
 
 
 def test_at_most_one_email_per_job_type_per_tenant_per_hour(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         fail_for_good(world.acme)
@@ -83,7 +84,7 @@ def test_at_most_one_email_per_job_type_per_tenant_per_hour(
     ]
 
 
-def test_the_email_goes_out_again_after_an_hour(world: Any) -> None:
+def test_the_email_goes_out_again_after_an_hour(world: World) -> None:
     job = fail_for_good(world.acme)
     now = timezone.now()
     job_failure_notify(job_id=job.pk, now=now)

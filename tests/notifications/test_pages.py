@@ -8,6 +8,7 @@ import pytest
 from leora.jobs.runner import Outcome, run_job
 from leora.jobs.services import job_claim, job_enqueue
 from leora.notifications.models import Notification
+from tests.conftest import World
 from tests.notifications.helpers import notify, read_at, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ QUERIES_PER_BELL = 4
 
 
 @pytest.fixture
-def inbox(world: Any) -> dict[str, Notification]:
+def inbox(world: World) -> dict[str, Notification]:
     return {
         "old": notify(world.acme, world.rep1, "Old news", read=True, minutes_ago=60),
         "middle": notify(world.acme, world.rep1, "Middle news", url="/customers/", minutes_ago=30),
@@ -28,7 +29,7 @@ def inbox(world: Any) -> dict[str, Notification]:
     }
 
 
-def test_the_top_bar_reserves_a_box_that_loads_the_bell(world: Any) -> None:
+def test_the_top_bar_reserves_a_box_that_loads_the_bell(world: World) -> None:
     html = signed_in(world.rep1).get("/notifications/").content.decode()
 
     assert "data-notification-bell" in html
@@ -37,7 +38,7 @@ def test_the_top_bar_reserves_a_box_that_loads_the_bell(world: Any) -> None:
     assert 'href="/notifications/" aria-label="Notifications"' in html
 
 
-def test_the_bell_shows_the_unread_count_as_text(world: Any, inbox: Any) -> None:
+def test_the_bell_shows_the_unread_count_as_text(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).get("/notifications/bell/")
 
     html = response.content.decode()
@@ -46,14 +47,14 @@ def test_the_bell_shows_the_unread_count_as_text(world: Any, inbox: Any) -> None
     assert '<span class="badge badge-danger tabular" aria-hidden="true">2</span>' in html
 
 
-def test_the_bell_with_nothing_unread_shows_no_badge(world: Any, inbox: Any) -> None:
+def test_the_bell_with_nothing_unread_shows_no_badge(world: World, inbox: Any) -> None:
     html = signed_in(world.admin).get("/notifications/bell/").content.decode()
 
     assert 'aria-label="Notifications, 0 unread"' in html
     assert "badge" not in html
 
 
-def test_the_bell_shows_99_plus_past_99(world: Any) -> None:
+def test_the_bell_shows_99_plus_past_99(world: World) -> None:
     Notification.objects.for_tenant(world.acme).bulk_create(
         [Notification(tenant=world.acme, user=world.rep1, kind="test", title=f"N{n}") for n in range(100)]
     )
@@ -69,7 +70,7 @@ def test_the_bell_tells_a_signed_out_page_to_stop_polling(client: Any) -> None:
 
 
 def test_the_bell_takes_a_fixed_number_of_queries(
-    world: Any, inbox: Any, django_assert_max_num_queries: Any
+    world: World, inbox: Any, django_assert_max_num_queries: Any
 ) -> None:
     rep = signed_in(world.rep1)
 
@@ -84,7 +85,7 @@ def test_signed_out_visitors_are_sent_to_login(client: Any) -> None:
     assert response["Location"].startswith("/login/")
 
 
-def test_the_page_lists_the_users_notifications_newest_first(world: Any, inbox: Any) -> None:
+def test_the_page_lists_the_users_notifications_newest_first(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).get("/notifications/")
 
     html = response.content.decode()
@@ -99,26 +100,26 @@ def test_the_page_lists_the_users_notifications_newest_first(world: Any, inbox: 
     assert "Other tenant" not in html
 
 
-def test_the_page_marks_the_unread_ones(world: Any, inbox: Any) -> None:
+def test_the_page_marks_the_unread_ones(world: World, inbox: Any) -> None:
     html = signed_in(world.rep1).get("/notifications/").content.decode()
 
     assert html.count('<span class="badge badge-accent">Unread</span>') == 2
     assert "(read)" in html
 
 
-def test_the_page_can_show_only_unread_ones(world: Any, inbox: Any) -> None:
+def test_the_page_can_show_only_unread_ones(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).get("/notifications/?show=unread")
 
     assert [note.title for note in response.context["page"].items] == ["Fresh news", "Middle news"]
 
 
-def test_an_empty_page_says_what_will_appear(world: Any) -> None:
+def test_an_empty_page_says_what_will_appear(world: World) -> None:
     html = signed_in(world.rep1).get("/notifications/").content.decode()
 
     assert "No notifications yet" in html
 
 
-def test_the_page_takes_a_fixed_number_of_queries(world: Any, django_assert_max_num_queries: Any) -> None:
+def test_the_page_takes_a_fixed_number_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
     for n in range(30):
         notify(world.acme, world.rep1, f"Note {n}", minutes_ago=n)
     rep = signed_in(world.rep1)
@@ -129,7 +130,7 @@ def test_the_page_takes_a_fixed_number_of_queries(world: Any, django_assert_max_
     assert len(response.context["page"].items) == 25
 
 
-def test_opening_one_marks_it_read_and_redirects_to_its_url(world: Any, inbox: Any) -> None:
+def test_opening_one_marks_it_read_and_redirects_to_its_url(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).post(f"/notifications/{inbox['new'].pk}/open/")
 
     assert response.status_code == 302
@@ -141,7 +142,7 @@ def test_opening_one_marks_it_read_and_redirects_to_its_url(world: Any, inbox: A
     "url",
     ["", "https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)", "jobs/1/"],
 )
-def test_opening_one_without_a_local_url_goes_to_the_notifications_page(world: Any, url: str) -> None:
+def test_opening_one_without_a_local_url_goes_to_the_notifications_page(world: World, url: str) -> None:
     note = notify(world.acme, world.rep1, "Somewhere", url=url)
 
     response = signed_in(world.rep1).post(f"/notifications/{note.pk}/open/")
@@ -150,7 +151,7 @@ def test_opening_one_without_a_local_url_goes_to_the_notifications_page(world: A
     assert read_at(note) is not None
 
 
-def test_opening_another_users_or_tenants_notification_answers_404(world: Any, inbox: Any) -> None:
+def test_opening_another_users_or_tenants_notification_answers_404(world: World, inbox: Any) -> None:
     rep = signed_in(world.rep1)
 
     assert rep.post(f"/notifications/{inbox['rep2'].pk}/open/").status_code == 404
@@ -159,12 +160,12 @@ def test_opening_another_users_or_tenants_notification_answers_404(world: Any, i
     assert read_at(inbox["other"]) is None
 
 
-def test_opening_needs_a_post(world: Any, inbox: Any) -> None:
+def test_opening_needs_a_post(world: World, inbox: Any) -> None:
     assert signed_in(world.rep1).get(f"/notifications/{inbox['new'].pk}/open/").status_code == 405
     assert read_at(inbox["new"]) is None
 
 
-def test_mark_all_read_marks_the_users_unread_and_returns_to_the_page(world: Any, inbox: Any) -> None:
+def test_mark_all_read_marks_the_users_unread_and_returns_to_the_page(world: World, inbox: Any) -> None:
     rep = signed_in(world.rep1)
 
     response = rep.post("/notifications/read-all/")
@@ -178,7 +179,7 @@ def test_mark_all_read_marks_the_users_unread_and_returns_to_the_page(world: Any
     assert "All notifications marked read." in rep.get("/notifications/").content.decode()
 
 
-def test_mark_all_read_from_htmx_answers_the_list_the_bell_and_a_toast(world: Any, inbox: Any) -> None:
+def test_mark_all_read_from_htmx_answers_the_list_the_bell_and_a_toast(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).post("/notifications/read-all/", headers={"HX-Request": "true"})
 
     html = response.content.decode()
@@ -191,7 +192,7 @@ def test_mark_all_read_from_htmx_answers_the_list_the_bell_and_a_toast(world: An
 
 
 def test_a_job_that_fails_for_good_reaches_the_admins_notifications_page(
-    world: Any, django_capture_on_commit_callbacks: Any
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     # given a job that may run once, whose handler always fails
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,7 +216,7 @@ def test_a_job_that_fails_for_good_reaches_the_admins_notifications_page(
     assert "Job fail failed" not in signed_in(world.rep1).get("/notifications/").content.decode()
 
 
-def test_mark_all_read_from_the_unread_filter_answers_the_unread_list(world: Any, inbox: Any) -> None:
+def test_mark_all_read_from_the_unread_filter_answers_the_unread_list(world: World, inbox: Any) -> None:
     response = signed_in(world.rep1).post(
         "/notifications/read-all/", {"show": "unread"}, headers={"HX-Request": "true"}
     )

@@ -9,6 +9,7 @@ from django.test import Client
 
 from leora.tenancy.models import ApiToken, AuditEvent, User
 from leora.tenancy.services import api_token_create
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -51,20 +52,20 @@ def bearer(token: str) -> dict[str, str]:
 # --- The page ----------------------------------------------------------------------------------------------
 
 
-def test_the_page_needs_a_session(world: Any, client: Client) -> None:
+def test_the_page_needs_a_session(world: World, client: Client) -> None:
     response = client.get("/account/")
 
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_posting_needs_a_session_too(world: Any, client: Client) -> None:
+def test_posting_needs_a_session_too(world: World, client: Client) -> None:
     response = client.post("/account/tokens/", {"name": "sneaky"})
 
     assert response.status_code == 302
     assert not ApiToken.objects.filter(name="sneaky").exists()
 
 
-def test_every_role_has_an_account_page_linked_from_the_top_bar(world: Any) -> None:
+def test_every_role_has_an_account_page_linked_from_the_top_bar(world: World) -> None:
     for user in (world.rep1, world.manager, world.admin):
         body = page(signed_in(user).get("/account/"))
         assert user.email in body
@@ -72,7 +73,7 @@ def test_every_role_has_an_account_page_linked_from_the_top_bar(world: Any) -> N
     assert 'href="/account/"' in page(signed_in(world.rep1).get("/tasks/"))
 
 
-def test_saving_the_full_name_changes_it_and_is_audited(world: Any) -> None:
+def test_saving_the_full_name_changes_it_and_is_audited(world: World) -> None:
     response = signed_in(world.rep1).post("/account/profile/", {"full_name": "  Rita Rep  "})
 
     assert response.status_code == 302 and response["Location"] == "/account/"
@@ -86,7 +87,7 @@ def test_saving_the_full_name_changes_it_and_is_audited(world: Any) -> None:
 # --- Changing the password ---------------------------------------------------------------------------------
 
 
-def test_a_wrong_current_password_is_refused_next_to_the_field(world: Any) -> None:
+def test_a_wrong_current_password_is_refused_next_to_the_field(world: World) -> None:
     response = change(signed_in(world.rep1), "not-my-password", NEW_PASSWORD)
 
     assert response.status_code == 422
@@ -94,7 +95,7 @@ def test_a_wrong_current_password_is_refused_next_to_the_field(world: Any) -> No
     assert User.objects.get(pk=world.rep1.pk).check_password(OLD_PASSWORD)
 
 
-def test_a_weak_new_password_is_refused_naming_the_rule(world: Any) -> None:
+def test_a_weak_new_password_is_refused_naming_the_rule(world: World) -> None:
     response = change(signed_in(world.rep1), OLD_PASSWORD, "short")
 
     body = page(response)
@@ -103,14 +104,14 @@ def test_a_weak_new_password_is_refused_naming_the_rule(world: Any) -> None:
     assert User.objects.get(pk=world.rep1.pk).check_password(OLD_PASSWORD)
 
 
-def test_a_common_new_password_is_refused(world: Any) -> None:
+def test_a_common_new_password_is_refused(world: World) -> None:
     response = change(signed_in(world.rep1), OLD_PASSWORD, "password123")
 
     assert response.status_code == 422
     assert "too common" in page(response)
 
 
-def test_two_different_new_passwords_are_refused(world: Any) -> None:
+def test_two_different_new_passwords_are_refused(world: World) -> None:
     response = change(signed_in(world.rep1), OLD_PASSWORD, NEW_PASSWORD, again=NEW_PASSWORD + "x")
 
     assert response.status_code == 422
@@ -118,7 +119,7 @@ def test_two_different_new_passwords_are_refused(world: Any) -> None:
     assert User.objects.get(pk=world.rep1.pk).check_password(OLD_PASSWORD)
 
 
-def test_a_change_keeps_this_session_and_the_old_password_stops_working(world: Any) -> None:
+def test_a_change_keeps_this_session_and_the_old_password_stops_working(world: World) -> None:
     client = signed_in(world.rep1)
 
     response = change(client, OLD_PASSWORD, NEW_PASSWORD)
@@ -129,7 +130,7 @@ def test_a_change_keeps_this_session_and_the_old_password_stops_working(world: A
     assert Client().login(email="rep1@acme.test", password=NEW_PASSWORD)
 
 
-def test_a_change_signs_out_the_other_sessions(world: Any) -> None:
+def test_a_change_signs_out_the_other_sessions(world: World) -> None:
     laptop, phone = signed_in(world.rep1), signed_in(world.rep1)
 
     change(laptop, OLD_PASSWORD, NEW_PASSWORD)
@@ -137,7 +138,7 @@ def test_a_change_signs_out_the_other_sessions(world: Any) -> None:
     assert phone.get("/account/").status_code == 302
 
 
-def test_the_change_is_audited_without_any_password(world: Any) -> None:
+def test_the_change_is_audited_without_any_password(world: World) -> None:
     change(signed_in(world.rep1), OLD_PASSWORD, NEW_PASSWORD)
 
     [event] = AuditEvent.objects.for_tenant(world.acme).filter(action="user.password_change")
@@ -150,7 +151,7 @@ def test_the_change_is_audited_without_any_password(world: Any) -> None:
 # --- API tokens --------------------------------------------------------------------------------------------
 
 
-def test_a_created_token_is_shown_once_uncached_and_authenticates(world: Any) -> None:
+def test_a_created_token_is_shown_once_uncached_and_authenticates(world: World) -> None:
     client = signed_in(world.rep1)
 
     response = client.post("/account/tokens/", {"name": "order sync"})
@@ -163,7 +164,7 @@ def test_a_created_token_is_shown_once_uncached_and_authenticates(world: Any) ->
     assert token not in page(client.get("/account/"))
 
 
-def test_an_htmx_create_answers_only_the_tokens_card_with_a_toast(world: Any) -> None:
+def test_an_htmx_create_answers_only_the_tokens_card_with_a_toast(world: World) -> None:
     response = signed_in(world.rep1).post("/account/tokens/", {"name": "sheet"}, headers=HTMX)
 
     body = page(response)
@@ -173,7 +174,7 @@ def test_an_htmx_create_answers_only_the_tokens_card_with_a_toast(world: Any) ->
     assert "toast" in json.loads(response["HX-Trigger"])
 
 
-def test_a_token_without_a_name_is_refused(world: Any) -> None:
+def test_a_token_without_a_name_is_refused(world: World) -> None:
     response = signed_in(world.rep1).post("/account/tokens/", {"name": "  "})
 
     assert response.status_code == 422
@@ -181,7 +182,7 @@ def test_a_token_without_a_name_is_refused(world: Any) -> None:
     assert not ApiToken.objects.filter(user=world.rep1).exists()
 
 
-def test_the_list_shows_only_my_tokens_with_prefix_and_status(world: Any, unscoped: None) -> None:
+def test_the_list_shows_only_my_tokens_with_prefix_and_status(world: World, unscoped: None) -> None:
     mine = api_token_create(tenant=world.acme, user=world.rep1, name="order sync").token
     theirs = api_token_create(tenant=world.acme, user=world.rep2, name="rep2 secret sync").token
 
@@ -192,7 +193,7 @@ def test_the_list_shows_only_my_tokens_with_prefix_and_status(world: Any, unscop
     assert "Never" in body and ">Active</span>" in body
 
 
-def test_revoking_through_the_page_stops_the_token(world: Any, unscoped: None) -> None:
+def test_revoking_through_the_page_stops_the_token(world: World, unscoped: None) -> None:
     issued = api_token_create(tenant=world.acme, user=world.rep1, name="old sync")
 
     response = signed_in(world.rep1).post(f"/account/tokens/{issued.token.pk}/revoke/")
@@ -203,7 +204,7 @@ def test_revoking_through_the_page_stops_the_token(world: Any, unscoped: None) -
     assert ">Revoked</span>" in body
 
 
-def test_the_revoke_button_asks_through_the_shared_confirm_modal(world: Any, unscoped: None) -> None:
+def test_the_revoke_button_asks_through_the_shared_confirm_modal(world: World, unscoped: None) -> None:
     token = api_token_create(tenant=world.acme, user=world.rep1, name="old sync").token
 
     body = page(signed_in(world.rep1).get("/account/"))
@@ -212,7 +213,7 @@ def test_the_revoke_button_asks_through_the_shared_confirm_modal(world: Any, uns
     assert "hx-confirm=" in body and 'data-confirm-label="Revoke"' in body
 
 
-def test_an_htmx_revoke_answers_the_tokens_card_and_a_toast(world: Any, unscoped: None) -> None:
+def test_an_htmx_revoke_answers_the_tokens_card_and_a_toast(world: World, unscoped: None) -> None:
     token = api_token_create(tenant=world.acme, user=world.rep1, name="old sync").token
 
     response = signed_in(world.rep1).post(f"/account/tokens/{token.pk}/revoke/", headers=HTMX)
@@ -222,7 +223,7 @@ def test_an_htmx_revoke_answers_the_tokens_card_and_a_toast(world: Any, unscoped
     assert "Revoked" in json.loads(response["HX-Trigger"])["toast"]["text"]
 
 
-def test_revoking_another_users_token_answers_404_and_keeps_it(world: Any, unscoped: None) -> None:
+def test_revoking_another_users_token_answers_404_and_keeps_it(world: World, unscoped: None) -> None:
     issued = api_token_create(tenant=world.acme, user=world.rep2, name="rep2 sync")
 
     response = signed_in(world.rep1).post(f"/account/tokens/{issued.token.pk}/revoke/")
@@ -231,14 +232,14 @@ def test_revoking_another_users_token_answers_404_and_keeps_it(world: Any, unsco
     assert Client().get("/api/me", headers=bearer(issued.plaintext)).status_code == 200
 
 
-def test_even_an_admin_cannot_revoke_someone_elses_token_here(world: Any, unscoped: None) -> None:
+def test_even_an_admin_cannot_revoke_someone_elses_token_here(world: World, unscoped: None) -> None:
     token = api_token_create(tenant=world.acme, user=world.rep1, name="rep1 sync").token
 
     assert signed_in(world.admin).post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
     assert signed_in(world.other_admin).post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
 
 
-def test_creating_and_revoking_are_audited(world: Any, unscoped: None) -> None:
+def test_creating_and_revoking_are_audited(world: World, unscoped: None) -> None:
     client = signed_in(world.rep1)
     client.post("/account/tokens/", {"name": "audit me"})
     token = ApiToken.objects.get(user=world.rep1)

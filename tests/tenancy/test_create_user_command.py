@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from leora.tenancy.models import AuditEvent, Membership, Role, Tenant, User
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,9 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_it_adds_a_rep_under_a_manager_and_prints_the_generated_password(world: Any, client: Client) -> None:
+def test_it_adds_a_rep_under_a_manager_and_prints_the_generated_password(
+    world: World, client: Client
+) -> None:
     out, err = run(
         "--tenant", "acme", "--email", "Dana@Acme.test", "--role", "sales_rep",
         "--manager", "manager@acme.test", "--name", "Dana Reyes",
@@ -35,7 +38,7 @@ def test_it_adds_a_rep_under_a_manager_and_prints_the_generated_password(world: 
     assert audit.actor is None
 
 
-def test_a_given_password_is_used_and_not_printed(world: Any) -> None:
+def test_a_given_password_is_used_and_not_printed(world: World) -> None:
     out, _ = run(
         "--tenant", "acme", "--email", "m@acme.test", "--role", "manager", "--password", "vintage-cellar-42"
     )
@@ -55,7 +58,7 @@ def test_create_tenant_bootstraps_a_fresh_install(db: Any, client: Client) -> No
     assert "Created tenant" in err
 
 
-def test_create_tenant_reuses_an_existing_tenant(world: Any) -> None:
+def test_create_tenant_reuses_an_existing_tenant(world: World) -> None:
     run("--tenant", "acme", "--create-tenant", "Ignored", "--email", "x@acme.test", "--role", "sales_rep")
     assert Tenant.objects.filter(slug="acme").count() == 1
     assert Membership.objects.get(user__email="x@acme.test").tenant == world.acme
@@ -100,19 +103,19 @@ def test_a_failed_user_rolls_back_the_new_tenant(db: Any) -> None:
     assert not Tenant.objects.exists() and not User.objects.exists()
 
 
-def test_an_email_already_in_use_is_refused(world: Any) -> None:
+def test_an_email_already_in_use_is_refused(world: World) -> None:
     with pytest.raises(CommandError, match=r"rep@other\.test is already in use"):
         run("--tenant", "acme", "--email", "rep@other.test", "--role", "sales_rep")
 
 
-def test_a_manager_who_is_a_rep_is_refused(world: Any) -> None:
+def test_a_manager_who_is_a_rep_is_refused(world: World) -> None:
     with pytest.raises(CommandError, match=r"rep1@acme\.test is a sales rep, not a manager or an admin"):
         run(
             "--tenant", "acme", "--email", "n@acme.test", "--role", "sales_rep", "--manager", "rep1@acme.test"
         )
 
 
-def test_a_manager_of_another_tenant_is_refused(world: Any) -> None:
+def test_a_manager_of_another_tenant_is_refused(world: World) -> None:
     with pytest.raises(CommandError, match=r"no user with email 'admin@other\.test' in acme"):
         run(
             "--tenant",
@@ -126,6 +129,6 @@ def test_a_manager_of_another_tenant_is_refused(world: Any) -> None:
         )
 
 
-def test_an_invalid_email_is_refused(world: Any) -> None:
+def test_an_invalid_email_is_refused(world: World) -> None:
     with pytest.raises(CommandError, match="not a valid email address"):
         run("--tenant", "acme", "--email", "nobody", "--role", "sales_rep")

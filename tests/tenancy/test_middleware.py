@@ -9,6 +9,7 @@ from django.utils import timezone
 from leora.tenancy.middleware import RequestIdMiddleware, TenantMiddleware
 from leora.tenancy.request_context import current_request_id
 from leora.tenancy.scoping import active_tenant_id
+from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def signed_in_request(user: Any) -> HttpRequest:
     return request
 
 
-def test_a_signed_in_request_runs_in_the_tenants_scope_and_time_zone(world: Any) -> None:
+def test_a_signed_in_request_runs_in_the_tenants_scope_and_time_zone(world: World) -> None:
     seen: dict[str, Any] = {}
 
     def view(request: HttpRequest) -> HttpResponse:

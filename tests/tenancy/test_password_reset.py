@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from leora.tenancy.models import AuditEvent, User
+from tests.conftest import World
 from tests.factories import make_tenant, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def is_signed_in(client: Client) -> bool:
     return bool(client.get("/account/").status_code == 200)
 
 
-def reset_events(world: Any) -> Any:
+def reset_events(world: World) -> Any:
     return AuditEvent.objects.for_tenant(world.acme).filter(action="user.password_reset")
 
 
@@ -37,7 +38,7 @@ def reset_url(user: Any) -> str:
 # --- The API ---------------------------------------------------------------------------------------------
 
 
-def test_without_a_body_a_generated_password_is_returned_once_and_works(world: Any, api_as: Any) -> None:
+def test_without_a_body_a_generated_password_is_returned_once_and_works(world: World, api_as: Any) -> None:
     api = api_as(world.admin)
 
     # like `curl -X POST` with no body at all
@@ -53,7 +54,7 @@ def test_without_a_body_a_generated_password_is_returned_once_and_works(world: A
     assert not Client().login(email="rep1@acme.test", password=OLD_PASSWORD)
 
 
-def test_the_admin_may_choose_the_password(world: Any, api_as: Any) -> None:
+def test_the_admin_may_choose_the_password(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(reset_url(world.rep1), {"password": STRONG})
 
     assert response.status_code == 200, response.content
@@ -61,7 +62,7 @@ def test_the_admin_may_choose_the_password(world: Any, api_as: Any) -> None:
     assert Client().login(email="rep1@acme.test", password=STRONG)
 
 
-def test_a_weak_password_is_a_422_on_password_and_changes_nothing(world: Any, api_as: Any) -> None:
+def test_a_weak_password_is_a_422_on_password_and_changes_nothing(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(reset_url(world.rep1), {"password": "short"})
 
     assert response.status_code == 422
@@ -71,36 +72,38 @@ def test_a_weak_password_is_a_422_on_password_and_changes_nothing(world: Any, ap
     assert not reset_events(world).exists()
 
 
-def test_a_common_password_is_refused_too(world: Any, api_as: Any) -> None:
+def test_a_common_password_is_refused_too(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(reset_url(world.rep1), {"password": "password123"})
 
     assert response.status_code == 422
     assert "too common" in response.json()["errors"][0]["message"]
 
 
-def test_a_manager_is_refused_for_their_own_rep(world: Any, api_as: Any) -> None:
+def test_a_manager_is_refused_for_their_own_rep(world: World, api_as: Any) -> None:
     response = api_as(world.manager).post(reset_url(world.rep1), {})
 
     assert response.status_code == 403
     assert Client().login(email="rep1@acme.test", password=OLD_PASSWORD)
 
 
-def test_a_rep_is_refused_for_themselves(world: Any, api_as: Any) -> None:
+def test_a_rep_is_refused_for_themselves(world: World, api_as: Any) -> None:
     assert api_as(world.rep1).post(reset_url(world.rep1), {}).status_code == 403
 
 
-def test_a_rep_cannot_see_another_rep_so_gets_a_404(world: Any, api_as: Any) -> None:
+def test_a_rep_cannot_see_another_rep_so_gets_a_404(world: World, api_as: Any) -> None:
     assert api_as(world.rep1).post(reset_url(world.rep2), {}).status_code == 404
 
 
-def test_another_tenants_user_answers_404(world: Any, api_as: Any) -> None:
+def test_another_tenants_user_answers_404(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(reset_url(world.other_rep), {})
 
     assert response.status_code == 404
     assert Client().login(email="rep@other.test", password=OLD_PASSWORD)
 
 
-def test_someone_who_also_belongs_to_another_tenant_is_a_409(world: Any, api_as: Any, unscoped: None) -> None:
+def test_someone_who_also_belongs_to_another_tenant_is_a_409(
+    world: World, api_as: Any, unscoped: None
+) -> None:
     third = make_tenant("third")
     shared = make_user(world.acme, "shared@acme.test")
     shared.memberships.create(tenant=third, role="sales_rep")
@@ -111,7 +114,7 @@ def test_someone_who_also_belongs_to_another_tenant_is_a_409(world: Any, api_as:
     assert Client().login(email="shared@acme.test", password=OLD_PASSWORD)
 
 
-def test_the_persons_signed_in_sessions_end(world: Any, api_as: Any) -> None:
+def test_the_persons_signed_in_sessions_end(world: World, api_as: Any) -> None:
     # given rep1 signed in on a phone
     phone = signed_in(world.rep1)
     assert is_signed_in(phone)
@@ -124,7 +127,7 @@ def test_the_persons_signed_in_sessions_end(world: Any, api_as: Any) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_their_api_tokens_keep_working(world: Any, api_as: Any) -> None:
+def test_their_api_tokens_keep_working(world: World, api_as: Any) -> None:
     rep_api = api_as(world.rep1)
 
     api_as(world.admin).post(reset_url(world.rep1), {})
@@ -132,7 +135,7 @@ def test_their_api_tokens_keep_working(world: Any, api_as: Any) -> None:
     assert rep_api.get("/api/me").status_code == 200
 
 
-def test_the_audit_event_names_who_and_whom_but_holds_no_password(world: Any, api_as: Any) -> None:
+def test_the_audit_event_names_who_and_whom_but_holds_no_password(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(reset_url(world.rep1), {})
     password = response.json()["initial_password"]
 
@@ -148,14 +151,14 @@ def test_the_audit_event_names_who_and_whom_but_holds_no_password(world: Any, ap
 # --- The Team page ---------------------------------------------------------------------------------------
 
 
-def test_an_admin_sees_a_reset_action_on_someone_elses_page(world: Any) -> None:
+def test_an_admin_sees_a_reset_action_on_someone_elses_page(world: World) -> None:
     body = signed_in(world.admin).get(f"/team/{world.rep1.pk}/").content.decode()
 
     assert f'action="/team/{world.rep1.pk}/reset-password/"' in body
     assert "hx-confirm=" in body
 
 
-def test_a_manager_and_the_admin_on_their_own_page_see_no_reset_action(world: Any) -> None:
+def test_a_manager_and_the_admin_on_their_own_page_see_no_reset_action(world: World) -> None:
     manager_view = signed_in(world.manager).get(f"/team/{world.rep1.pk}/").content.decode()
     own_page = signed_in(world.admin).get(f"/team/{world.admin.pk}/").content.decode()
 
@@ -164,7 +167,7 @@ def test_a_manager_and_the_admin_on_their_own_page_see_no_reset_action(world: An
     assert 'href="/account/#password"' in own_page
 
 
-def test_the_page_shows_the_generated_password_once_and_it_works(world: Any) -> None:
+def test_the_page_shows_the_generated_password_once_and_it_works(world: World) -> None:
     response = signed_in(world.admin).post(f"/team/{world.rep1.pk}/reset-password/")
 
     assert response.status_code == 200
@@ -176,7 +179,7 @@ def test_the_page_shows_the_generated_password_once_and_it_works(world: Any) -> 
     assert password not in signed_in(world.admin).get(f"/team/{world.rep1.pk}/").content.decode()
 
 
-def test_an_htmx_reset_answers_only_the_password_card(world: Any) -> None:
+def test_an_htmx_reset_answers_only_the_password_card(world: World) -> None:
     response = signed_in(world.admin).post(f"/team/{world.rep1.pk}/reset-password/", headers=HTMX)
 
     body = response.content.decode()
@@ -185,7 +188,7 @@ def test_an_htmx_reset_answers_only_the_password_card(world: Any) -> None:
     assert "<html" not in body
 
 
-def test_a_chosen_weak_password_is_refused_inline_on_the_page(world: Any) -> None:
+def test_a_chosen_weak_password_is_refused_inline_on_the_page(world: World) -> None:
     response = signed_in(world.admin).post(f"/team/{world.rep1.pk}/reset-password/", {"password": "short"})
 
     assert response.status_code == 422
@@ -194,18 +197,18 @@ def test_a_chosen_weak_password_is_refused_inline_on_the_page(world: Any) -> Non
     assert Client().login(email="rep1@acme.test", password=OLD_PASSWORD)
 
 
-def test_a_manager_cannot_reset_through_the_page(world: Any) -> None:
+def test_a_manager_cannot_reset_through_the_page(world: World) -> None:
     response = signed_in(world.manager).post(f"/team/{world.rep1.pk}/reset-password/")
 
     assert response.status_code == 403
     assert Client().login(email="rep1@acme.test", password=OLD_PASSWORD)
 
 
-def test_the_page_answers_404_for_another_tenants_user(world: Any) -> None:
+def test_the_page_answers_404_for_another_tenants_user(world: World) -> None:
     assert signed_in(world.admin).post(f"/team/{world.other_rep.pk}/reset-password/").status_code == 404
 
 
-def test_resetting_through_the_page_signs_the_person_out(world: Any) -> None:
+def test_resetting_through_the_page_signs_the_person_out(world: World) -> None:
     phone = signed_in(world.rep1)
 
     signed_in(world.admin).post(f"/team/{world.rep1.pk}/reset-password/", {"password": STRONG})

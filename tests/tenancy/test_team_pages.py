@@ -6,6 +6,7 @@ from django.test import Client
 from leora.crm.models import Customer
 from leora.tenancy.models import ApiToken, AuditEvent, Membership, Role, User
 from leora.tenancy.services import api_token_create
+from tests.conftest import World
 from tests.factories import make_customer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +27,19 @@ def page(response: Any) -> str:
 # --- Who may see what ----------------------------------------------------------------------------------
 
 
-def test_the_page_needs_a_session(world: Any, client: Client) -> None:
+def test_the_page_needs_a_session(world: World, client: Client) -> None:
     response = client.get("/team/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_rep_is_refused_and_has_no_team_link(world: Any) -> None:
+def test_a_rep_is_refused_and_has_no_team_link(world: World) -> None:
     client = signed_in(world.rep1)
     assert client.get("/team/").status_code == 403
     assert client.get(f"/team/{world.rep1.pk}/").status_code == 403
     assert 'href="/team/"' not in page(client.get("/tasks/"))
 
 
-def test_an_admin_sees_everyone_of_the_tenant_and_nobody_else(world: Any) -> None:
+def test_an_admin_sees_everyone_of_the_tenant_and_nobody_else(world: World) -> None:
     body = page(signed_in(world.admin).get("/team/"))
     for email in ["admin@acme.test", "manager@acme.test", "rep1@acme.test", "rep3@acme.test"]:
         assert email in body
@@ -46,14 +47,14 @@ def test_an_admin_sees_everyone_of_the_tenant_and_nobody_else(world: Any) -> Non
     assert 'href="/team/" aria-current="page"' in body
 
 
-def test_a_manager_sees_only_their_team_and_no_add_form(world: Any) -> None:
+def test_a_manager_sees_only_their_team_and_no_add_form(world: World) -> None:
     body = page(signed_in(world.manager).get("/team/"))
     assert "rep1@acme.test" in body and "rep2@acme.test" in body
     assert "rep3@acme.test" not in body and "admin@acme.test" not in body
     assert "Add a person" not in body
 
 
-def test_rows_show_role_badge_manager_customers_and_status(world: Any, unscoped: None) -> None:
+def test_rows_show_role_badge_manager_customers_and_status(world: World, unscoped: None) -> None:
     make_customer(world.acme, world.rep1)
     make_customer(world.acme, world.rep1)
     world.rep3.is_active = False
@@ -66,7 +67,7 @@ def test_rows_show_role_badge_manager_customers_and_status(world: Any, unscoped:
     assert "Never" in body
 
 
-def test_filters_and_sorting_narrow_the_table(world: Any, unscoped: None) -> None:
+def test_filters_and_sorting_narrow_the_table(world: World, unscoped: None) -> None:
     for _ in range(2):
         make_customer(world.acme, world.rep2)
     client = signed_in(world.admin)
@@ -76,7 +77,7 @@ def test_filters_and_sorting_narrow_the_table(world: Any, unscoped: None) -> Non
     assert body.index("rep2@acme.test") < body.index("rep1@acme.test")
 
 
-def test_an_htmx_search_gets_only_the_results(world: Any) -> None:
+def test_an_htmx_search_gets_only_the_results(world: World) -> None:
     response = signed_in(world.admin).get("/team/", {"search": "rep1"}, headers=HTMX)
     body = page(response)
     assert 'id="team-results"' in body and "<html" not in body
@@ -84,7 +85,7 @@ def test_an_htmx_search_gets_only_the_results(world: Any) -> None:
 
 
 def test_the_list_page_runs_a_fixed_number_of_queries(
-    world: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(15):
         rep = make_user(world.acme, f"extra{n}@acme.test", Role.SALES_REP, manager=world.manager)
@@ -95,20 +96,20 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
         assert client.get("/team/").status_code == 200
 
 
-def test_another_tenants_member_page_answers_404(world: Any) -> None:
+def test_another_tenants_member_page_answers_404(world: World) -> None:
     client = signed_in(world.admin)
     assert client.get(f"/team/{world.other_rep.pk}/").status_code == 404
     assert client.post(f"/team/{world.other_rep.pk}/edit/", {"role": "admin"}).status_code == 404
 
 
-def test_a_manager_cannot_open_someone_outside_their_team(world: Any) -> None:
+def test_a_manager_cannot_open_someone_outside_their_team(world: World) -> None:
     assert signed_in(world.manager).get(f"/team/{world.rep3.pk}/").status_code == 404
 
 
 # --- Adding --------------------------------------------------------------------------------------------
 
 
-def test_an_admin_adds_a_person_and_sees_the_generated_password_once(world: Any) -> None:
+def test_an_admin_adds_a_person_and_sees_the_generated_password_once(world: World) -> None:
     response = signed_in(world.admin).post(
         "/team/add/",
         {
@@ -128,7 +129,7 @@ def test_an_admin_adds_a_person_and_sees_the_generated_password_once(world: Any)
     assert "Nina Park" in body
 
 
-def test_the_add_form_shows_inline_errors_and_writes_nothing(world: Any) -> None:
+def test_the_add_form_shows_inline_errors_and_writes_nothing(world: World) -> None:
     response = signed_in(world.admin).post(
         "/team/add/", {"email": "weak@acme.test", "role": "sales_rep", "password": "12345"}
     )
@@ -139,13 +140,13 @@ def test_the_add_form_shows_inline_errors_and_writes_nothing(world: Any) -> None
     assert not User.objects.filter(email="weak@acme.test").exists()
 
 
-def test_adding_an_email_in_use_elsewhere_names_only_the_email(world: Any) -> None:
+def test_adding_an_email_in_use_elsewhere_names_only_the_email(world: World) -> None:
     response = signed_in(world.admin).post("/team/add/", {"email": "rep@other.test", "role": "sales_rep"})
     assert response.status_code == 422
     assert 'id="error-email"' in page(response) and "is already in use" in page(response)
 
 
-def test_a_manager_cannot_add_people(world: Any) -> None:
+def test_a_manager_cannot_add_people(world: World) -> None:
     response = signed_in(world.manager).post("/team/add/", {"email": "x@acme.test", "role": "sales_rep"})
     assert response.status_code == 403
     assert not User.objects.filter(email="x@acme.test").exists()
@@ -159,14 +160,14 @@ def edit(user: Any, target: Any, **fields: Any) -> Any:
     return signed_in(user).post(f"/team/{target.pk}/edit/", {k: v for k, v in data.items() if v is not None})
 
 
-def test_an_admin_changes_a_reps_manager(world: Any) -> None:
+def test_an_admin_changes_a_reps_manager(world: World) -> None:
     response = edit(world.admin, world.rep3, manager=world.manager.pk)
     assert response.status_code == 302 and response["Location"] == f"/team/{world.rep3.pk}/"
     assert Membership.objects.get(user=world.rep3).manager == world.manager
 
 
 def test_deactivating_from_the_page_revokes_tokens_and_says_customers_stay(
-    world: Any, unscoped: None
+    world: World, unscoped: None
 ) -> None:
     make_customer(world.acme, world.rep3)
     api_token_create(tenant=world.acme, user=world.rep3)
@@ -181,14 +182,14 @@ def test_deactivating_from_the_page_revokes_tokens_and_says_customers_stay(
     assert not ApiToken.objects.filter(user=world.rep3, revoked_at__isnull=True).exists()
 
 
-def test_the_last_admin_demoting_themselves_sees_the_error_inline(world: Any) -> None:
+def test_the_last_admin_demoting_themselves_sees_the_error_inline(world: World) -> None:
     response = edit(world.admin, world.admin, role="manager")
     assert response.status_code == 422
     assert 'id="error-role"' in page(response) and "last active admin" in page(response)
     assert Membership.objects.get(user=world.admin).role == Role.ADMIN
 
 
-def test_a_manager_sees_the_member_page_without_the_edit_form(world: Any) -> None:
+def test_a_manager_sees_the_member_page_without_the_edit_form(world: World) -> None:
     client = signed_in(world.manager)
     body = page(client.get(f"/team/{world.rep1.pk}/"))
     assert "Role and access" not in body and "Move their customers" in body
@@ -198,7 +199,7 @@ def test_a_manager_sees_the_member_page_without_the_edit_form(world: Any) -> Non
 # --- Reassigning ---------------------------------------------------------------------------------------
 
 
-def test_a_manager_moves_a_reps_customers_within_the_team(world: Any, unscoped: None) -> None:
+def test_a_manager_moves_a_reps_customers_within_the_team(world: World, unscoped: None) -> None:
     for _ in range(2):
         make_customer(world.acme, world.rep1)
     response = signed_in(world.manager).post(
@@ -209,14 +210,14 @@ def test_a_manager_moves_a_reps_customers_within_the_team(world: Any, unscoped: 
     assert AuditEvent.objects.for_tenant(world.acme).filter(action="user.reassign_customers").count() == 1
 
 
-def test_the_reassign_choices_are_the_managers_team(world: Any, unscoped: None) -> None:
+def test_the_reassign_choices_are_the_managers_team(world: World, unscoped: None) -> None:
     make_customer(world.acme, world.rep1)
     body = page(signed_in(world.manager).get(f"/team/{world.rep1.pk}/"))
     choices = body.split('id="id_to_user"')[1].split("</select>")[0]
     assert f'value="{world.rep2.pk}"' in choices and f'value="{world.rep3.pk}"' not in choices
 
 
-def test_reassigning_outside_the_team_is_refused_inline(world: Any, unscoped: None) -> None:
+def test_reassigning_outside_the_team_is_refused_inline(world: World, unscoped: None) -> None:
     make_customer(world.acme, world.rep1)
     response = signed_in(world.manager).post(f"/team/{world.rep1.pk}/reassign/", {"to_user": world.rep3.pk})
     assert response.status_code == 422 and 'id="error-to_user"' in page(response)

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import World
 from tests.factories import (
     make_activity,
     make_contact,
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None) -> dict[str, Any]:
+def book(world: World, unscoped: None) -> dict[str, Any]:
     return {
         "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro", city="Napa"),
         "rep1b": make_customer(world.acme, world.rep1, name="Fig Tree Wines", account_type="TARGET"),
@@ -40,47 +41,47 @@ def htmx(client: Client, path: str, **params: str | int) -> Any:
     return client.get(path, params, headers={"HX-Request": "true"})
 
 
-def test_the_customer_list_needs_a_session(world: Any, client: Client) -> None:
+def test_the_customer_list_needs_a_session(world: World, client: Client) -> None:
     response = client.get("/customers/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_rep_lists_only_their_own_customers(world: Any, book: Any) -> None:
+def test_a_rep_lists_only_their_own_customers(world: World, book: Any) -> None:
     html = as_user(world.rep1).get("/customers/").content.decode()
     assert "Blue Door Bistro" in html and "Fig Tree Wines" in html
     assert "Corner Cellar" not in html and "Harbor Hotel" not in html and "Elsewhere Bar" not in html
 
 
-def test_an_admin_lists_the_whole_tenant_only(world: Any, book: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_only(world: World, book: Any) -> None:
     html = as_user(world.admin).get("/customers/").content.decode()
     assert all(name in html for name in ("Blue Door Bistro", "Corner Cellar", "Harbor Hotel"))
     assert "Elsewhere Bar" not in html
 
 
-def test_search_narrows_the_list(world: Any, book: Any) -> None:
+def test_search_narrows_the_list(world: World, book: Any) -> None:
     html = as_user(world.rep1).get("/customers/", {"search": "napa"}).content.decode()
     assert "Blue Door Bistro" in html and "Fig Tree Wines" not in html
     assert 'value="napa"' in html
 
 
-def test_search_never_reaches_another_reps_customers(world: Any, book: Any) -> None:
+def test_search_never_reaches_another_reps_customers(world: World, book: Any) -> None:
     html = as_user(world.rep1).get("/customers/", {"search": "Corner"}).content.decode()
     assert "Corner Cellar" not in html
     assert "No customers match your search" in html
 
 
-def test_the_account_type_filter_narrows_the_list(world: Any, book: Any) -> None:
+def test_the_account_type_filter_narrows_the_list(world: World, book: Any) -> None:
     html = as_user(world.rep1).get("/customers/", {"account_type": "TARGET"}).content.decode()
     assert "Fig Tree Wines" in html and "Blue Door Bistro" not in html
 
 
-def test_an_unknown_filter_or_sort_value_is_ignored(world: Any, book: Any) -> None:
+def test_an_unknown_filter_or_sort_value_is_ignored(world: World, book: Any) -> None:
     response = as_user(world.rep1).get("/customers/", {"account_type": "BOGUS", "sort": "password"})
     assert response.status_code == 200
     assert "Blue Door Bistro" in response.content.decode()
 
 
-def test_an_htmx_request_gets_only_the_results_fragment(world: Any, book: Any) -> None:
+def test_an_htmx_request_gets_only_the_results_fragment(world: World, book: Any) -> None:
     response = htmx(as_user(world.rep1), "/customers/", search="fig")
     html = response.content.decode()
     assert response.status_code == 200
@@ -90,13 +91,13 @@ def test_an_htmx_request_gets_only_the_results_fragment(world: Any, book: Any) -
     assert "HX-Request" in response["Vary"]
 
 
-def test_a_plain_request_gets_the_whole_page(world: Any, book: Any) -> None:
+def test_a_plain_request_gets_the_whole_page(world: World, book: Any) -> None:
     html = as_user(world.rep1).get("/customers/").content.decode()
     assert "<html" in html and 'id="customer-results"' in html and 'id="customer-search"' in html
     assert "hx-swap-oob" not in html
 
 
-def test_a_history_restore_gets_the_whole_page(world: Any, book: Any) -> None:
+def test_a_history_restore_gets_the_whole_page(world: World, book: Any) -> None:
     response = as_user(world.rep1).get(
         "/customers/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
@@ -104,7 +105,7 @@ def test_a_history_restore_gets_the_whole_page(world: Any, book: Any) -> None:
 
 
 def test_sorting_by_last_order_puts_the_latest_first_and_never_ordered_last(
-    world: Any, unscoped: None
+    world: World, unscoped: None
 ) -> None:
     today = timezone.localdate()
     old = make_customer(world.acme, world.rep1, name="Aardvark Bar")
@@ -118,7 +119,7 @@ def test_sorting_by_last_order_puts_the_latest_first_and_never_ordered_last(
     assert "2 days ago" in html and "Never" in html
 
 
-def test_pagination_slices_the_list_and_links_keep_the_search(world: Any, unscoped: None) -> None:
+def test_pagination_slices_the_list_and_links_keep_the_search(world: World, unscoped: None) -> None:
     for n in range(30):
         make_customer(world.acme, world.rep1, name=f"Shop {n:02d}")
     client = as_user(world.rep1)
@@ -132,13 +133,13 @@ def test_pagination_slices_the_list_and_links_keep_the_search(world: Any, unscop
     assert "Shop 29" in beyond
 
 
-def test_an_empty_book_says_what_to_do(world: Any, book: Any) -> None:
+def test_an_empty_book_says_what_to_do(world: World, book: Any) -> None:
     html = as_user(world.manager).get("/customers/", {"status": "closed"}).content.decode()
     assert "No customers with these filters" in html and "Clear filters" in html
 
 
 def test_the_customer_list_runs_a_fixed_number_of_queries(
-    world: Any, unscoped: None, django_assert_num_queries: Any
+    world: World, unscoped: None, django_assert_num_queries: Any
 ) -> None:
     for n in range(40):
         customer = make_customer(world.acme, world.rep1 if n % 2 else world.rep2, name=f"Account {n}")
@@ -152,7 +153,7 @@ def test_the_customer_list_runs_a_fixed_number_of_queries(
 
 
 @pytest.fixture
-def rich(world: Any, unscoped: None) -> Any:
+def rich(world: World, unscoped: None) -> Any:
     today = timezone.localdate()
     customer = make_customer(
         world.acme,
@@ -190,7 +191,7 @@ def rich(world: Any, unscoped: None) -> Any:
     return customer
 
 
-def test_the_detail_page_shows_every_section(world: Any, rich: Any) -> None:
+def test_the_detail_page_shows_every_section(world: World, rich: Any) -> None:
     response = as_user(world.rep1).get(f"/customers/{rich.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -201,7 +202,7 @@ def test_the_detail_page_shows_every_section(world: Any, rich: Any) -> None:
     assert "Finished" not in html
 
 
-def test_the_detail_page_totals_balance_due_and_overdue(world: Any, rich: Any) -> None:
+def test_the_detail_page_totals_balance_due_and_overdue(world: World, rich: Any) -> None:
     response = as_user(world.rep1).get(f"/customers/{rich.pk}/")
     html = response.content.decode()
     assert 'data-testid="balance-due">$640.00<' in html
@@ -210,36 +211,36 @@ def test_the_detail_page_totals_balance_due_and_overdue(world: Any, rich: Any) -
     assert html.count('class="table-row-danger"') == 1
 
 
-def test_revenue_leaves_out_cancelled_orders(world: Any, rich: Any) -> None:
+def test_revenue_leaves_out_cancelled_orders(world: World, rich: Any) -> None:
     html = as_user(world.rep1).get(f"/customers/{rich.pk}/").content.decode()
     assert "$240" in html and "1 order in total" in html
 
 
-def test_money_is_shown_in_the_tenants_currency(world: Any, rich: Any, unscoped: None) -> None:
+def test_money_is_shown_in_the_tenants_currency(world: World, rich: Any, unscoped: None) -> None:
     world.acme.currency = "EUR"
     world.acme.save()
     html = as_user(world.rep1).get(f"/customers/{rich.pk}/").content.decode()
     assert "€640.00" in html and "$640.00" not in html
 
 
-def test_another_reps_customer_is_404(world: Any, rich: Any) -> None:
+def test_another_reps_customer_is_404(world: World, rich: Any) -> None:
     assert as_user(world.rep2).get(f"/customers/{rich.pk}/").status_code == 404
 
 
-def test_the_reps_manager_can_open_the_customer(world: Any, rich: Any) -> None:
+def test_the_reps_manager_can_open_the_customer(world: World, rich: Any) -> None:
     assert as_user(world.manager).get(f"/customers/{rich.pk}/").status_code == 200
 
 
-def test_another_tenants_customer_is_404_even_for_an_admin(world: Any, book: Any) -> None:
+def test_another_tenants_customer_is_404_even_for_an_admin(world: World, book: Any) -> None:
     assert as_user(world.admin).get(f"/customers/{book['other'].pk}/").status_code == 404
 
 
-def test_a_missing_customer_is_404(world: Any) -> None:
+def test_a_missing_customer_is_404(world: World) -> None:
     assert as_user(world.admin).get("/customers/999999/").status_code == 404
 
 
 def test_the_detail_page_runs_a_fixed_number_of_queries(
-    world: Any, rich: Any, django_assert_num_queries: Any
+    world: World, rich: Any, django_assert_num_queries: Any
 ) -> None:
     client = as_user(world.rep1)
     # session, user, membership; then customer, stats, orders, invoices, totals, activities,
@@ -248,7 +249,7 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         assert client.get(f"/customers/{rich.pk}/").status_code == 200
 
 
-def test_the_not_found_page_keeps_the_navigation(world: Any, book: Any) -> None:
+def test_the_not_found_page_keeps_the_navigation(world: World, book: Any) -> None:
     response = as_user(world.rep1).get(f"/customers/{book['rep2'].pk}/")
     html = response.content.decode()
     assert response.status_code == 404

@@ -7,6 +7,7 @@ from django.test import Client
 
 from leora.tenancy.calendar import week_bounds
 from leora.web.selectors import dashboard_summary
+from tests.conftest import World
 from tests.factories import (
     actor,
     make_activity,
@@ -21,12 +22,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def week(world: Any) -> tuple[date, date]:
+def week(world: World) -> tuple[date, date]:
     return week_bounds(world.acme)
 
 
 @pytest.fixture
-def book(world: Any, unscoped: None, week: tuple[date, date]) -> dict[str, Any]:
+def book(world: World, unscoped: None, week: tuple[date, date]) -> dict[str, Any]:
     monday, _ = week
     wine = make_product(world.acme, unit_price=Decimal("100.00"))
     mine = make_customer(world.acme, world.rep1, name="Blue Door Bistro", account_type="ACTIVE")
@@ -54,49 +55,49 @@ def signed_in(client: Client, user: Any) -> Client:
     return client
 
 
-def test_week_starts_on_monday_in_the_tenant_timezone(world: Any) -> None:
+def test_week_starts_on_monday_in_the_tenant_timezone(world: World) -> None:
     # Monday 03:00 UTC is still Sunday evening in Los Angeles: the week there began six days earlier.
     now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
     assert week_bounds(world.acme, now) == (date(2026, 11, 16), date(2026, 11, 22))
     assert week_bounds(world.other, now) == (date(2026, 11, 23), date(2026, 11, 29))
 
 
-def test_a_rep_sees_revenue_of_their_own_customers_against_their_quota(world: Any, book: Any) -> None:
+def test_a_rep_sees_revenue_of_their_own_customers_against_their_quota(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert summary.revenue.revenue == Decimal("300.00")
     assert summary.revenue.quota == Decimal("1200")
     assert summary.revenue.percent == 25
 
 
-def test_a_manager_sees_the_teams_revenue_against_the_teams_quota(world: Any, book: Any) -> None:
+def test_a_manager_sees_the_teams_revenue_against_the_teams_quota(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.manager))
     assert summary.revenue.revenue == Decimal("800.00")
     assert summary.revenue.quota == Decimal("2000")
     assert summary.revenue.percent == 40
 
 
-def test_without_a_quota_there_is_no_percentage(world: Any, book: Any) -> None:
+def test_without_a_quota_there_is_no_percentage(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep3))
     assert summary.revenue.quota is None and summary.revenue.percent is None
 
 
-def test_customer_counts_are_by_account_type_within_the_reps_book(world: Any, book: Any) -> None:
+def test_customer_counts_are_by_account_type_within_the_reps_book(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert summary.customer_counts == {"ACTIVE": 1, "PROSPECT": 1, "TARGET": 0}
 
 
-def test_only_open_tasks_due_by_sunday_are_listed(world: Any, book: Any) -> None:
+def test_only_open_tasks_due_by_sunday_are_listed(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert [t.title for t in summary.tasks_due] == ["Call about the tasting"]
     assert summary.tasks_due_total == 1
 
 
-def test_recent_activity_is_limited_to_visible_customers(world: Any, book: Any) -> None:
+def test_recent_activity_is_limited_to_visible_customers(world: World, book: Any) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert [a.subject for a in summary.activities] == ["Dropped off samples"]
 
 
-def test_the_dashboard_page_shows_the_reps_figures(world: Any, book: Any, client: Client) -> None:
+def test_the_dashboard_page_shows_the_reps_figures(world: World, book: Any, client: Client) -> None:
     response = signed_in(client, world.rep1).get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -107,7 +108,7 @@ def test_the_dashboard_page_shows_the_reps_figures(world: Any, book: Any, client
     assert "$999" not in html
 
 
-def test_only_admins_see_metrics_and_jobs_in_the_navigation(world: Any, client: Client) -> None:
+def test_only_admins_see_metrics_and_jobs_in_the_navigation(world: World, client: Client) -> None:
     rep_page = signed_in(client, world.rep1).get("/").content.decode()
     assert 'href="/customers/"' in rep_page and 'href="/jobs/"' not in rep_page
     admin_page = signed_in(Client(), world.admin).get("/").content.decode()
@@ -115,7 +116,7 @@ def test_only_admins_see_metrics_and_jobs_in_the_navigation(world: Any, client: 
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(
-    world: Any, book: Any, client: Client, django_assert_num_queries: Any
+    world: World, book: Any, client: Client, django_assert_num_queries: Any
 ) -> None:
     signed_in(client, world.manager)
     # session, user, membership, manager's team; then the six reads of the summary.
