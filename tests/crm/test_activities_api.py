@@ -4,10 +4,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leora.crm.models import Activity, Customer
+from leora.crm.models import Activity
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
-from tests.factories import make_activity, make_customer
+from tests.crm.conftest import Book
+from tests.factories import make_activity
 
 pytestmark = pytest.mark.django_db
 
@@ -15,25 +16,15 @@ LA = ZoneInfo("America/Los_Angeles")
 
 
 @pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
+def log(world: World, book: Book, unscoped: None) -> dict[str, Activity]:
     return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
-
-
-@pytest.fixture
-def log(world: World, book: Any, unscoped: None) -> dict[str, Activity]:
-    return {
-        "rep1": make_activity(book["rep1"], world.rep1, "visit", subject="Spring list walk-through",
+        "rep1": make_activity(book.rep1, world.rep1, "visit", subject="Spring list walk-through",
                               occurred_at=datetime(2026, 3, 2, 10, tzinfo=LA)),
-        "rep2": make_activity(book["rep2"], world.rep2, "call", subject="Reorder call",
+        "rep2": make_activity(book.rep2, world.rep2, "call", subject="Reorder call",
                               occurred_at=datetime(2026, 3, 3, 23, 30, tzinfo=LA)),
-        "rep3": make_activity(book["rep3"], world.rep3, "tasting", subject="Rosé tasting",
+        "rep3": make_activity(book.rep3, world.rep3, "tasting", subject="Rosé tasting",
                               occurred_at=datetime(2026, 3, 4, 16, tzinfo=LA)),
-        "other": make_activity(book["other"], world.other_rep, "note", subject="Elsewhere note"),
+        "other": make_activity(book.other, world.other_rep, "note", subject="Elsewhere note"),
     }  # fmt: skip
 
 
@@ -84,11 +75,11 @@ def test_another_reps_activity_answers_404_for_a_rep(world: World, log: Any, api
     assert client.delete(f"/api/activities/{log['rep2'].pk}").status_code == 404
 
 
-def test_filters_by_kind_user_and_customer(world: World, log: Any, book: Any, api_as: Any) -> None:
+def test_filters_by_kind_user_and_customer(world: World, log: Any, book: Book, api_as: Any) -> None:
     admin = api_as(world.admin)
     assert subjects(admin.get("/api/activities", kind="tasting")) == {"Rosé tasting"}
     assert subjects(admin.get("/api/activities", user_id=world.rep2.pk)) == {"Reorder call"}
-    assert subjects(admin.get("/api/activities", customer_id=book["rep1"].pk)) == {"Spring list walk-through"}
+    assert subjects(admin.get("/api/activities", customer_id=book.rep1.pk)) == {"Spring list walk-through"}
 
 
 def test_a_date_range_covers_whole_days_in_the_tenants_timezone(world: World, log: Any, api_as: Any) -> None:
@@ -120,11 +111,11 @@ def test_search_matches_subject_and_customer(world: World, log: Any, api_as: Any
     assert subjects(admin.get("/api/activities", search="harbor")) == {"Rosé tasting"}
 
 
-def test_a_rep_logs_a_visit_as_themselves_and_it_is_audited(world: World, book: Any, api_as: Any) -> None:
+def test_a_rep_logs_a_visit_as_themselves_and_it_is_audited(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
         "/api/activities",
         {
-            "customer_id": book["rep1"].pk,
+            "customer_id": book.rep1.pk,
             "kind": "visit",
             "subject": "Dropped samples",
             "outcome": "Liked the gin",
@@ -139,43 +130,43 @@ def test_a_rep_logs_a_visit_as_themselves_and_it_is_audited(world: World, book: 
     assert audit.object_id == str(activity.pk) and audit.actor == world.rep1
 
 
-def test_a_time_without_offset_is_read_in_the_tenants_timezone(world: World, book: Any, api_as: Any) -> None:
+def test_a_time_without_offset_is_read_in_the_tenants_timezone(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
         "/api/activities",
-        {"customer_id": book["rep1"].pk, "kind": "call", "occurred_at": "2026-03-02T09:15:00"},
+        {"customer_id": book.rep1.pk, "kind": "call", "occurred_at": "2026-03-02T09:15:00"},
     )
     activity = Activity.objects.for_tenant(world.acme).get(pk=response.json()["id"])
     assert activity.occurred_at == datetime(2026, 3, 2, 9, 15, tzinfo=LA)
 
 
-def test_a_manager_logs_an_activity_for_a_rep_of_the_team(world: World, book: Any, api_as: Any) -> None:
+def test_a_manager_logs_an_activity_for_a_rep_of_the_team(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.manager).post(
-        "/api/activities", {"customer_id": book["rep1"].pk, "kind": "tasting", "user_id": world.rep1.pk}
+        "/api/activities", {"customer_id": book.rep1.pk, "kind": "tasting", "user_id": world.rep1.pk}
     )
     assert response.status_code == 201
     assert response.json()["user"]["email"] == "rep1@acme.test"
 
 
-def test_a_rep_cannot_log_an_activity_as_someone_else(world: World, book: Any, api_as: Any) -> None:
+def test_a_rep_cannot_log_an_activity_as_someone_else(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
-        "/api/activities", {"customer_id": book["rep1"].pk, "kind": "call", "user_id": world.rep2.pk}
+        "/api/activities", {"customer_id": book.rep1.pk, "kind": "call", "user_id": world.rep2.pk}
     )
     assert response.status_code == 403
     assert Activity.objects.for_tenant(world.acme).count() == 0
 
 
 def test_logging_on_another_reps_customer_is_422_and_writes_nothing(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
-    response = api_as(world.rep1).post("/api/activities", {"customer_id": book["rep2"].pk, "kind": "call"})
+    response = api_as(world.rep1).post("/api/activities", {"customer_id": book.rep2.pk, "kind": "call"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
     assert Activity.objects.for_tenant(world.acme).count() == 0
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="activity").exists()
 
 
-def test_an_unknown_kind_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.rep1).post("/api/activities", {"customer_id": book["rep1"].pk, "kind": "party"})
+def test_an_unknown_kind_is_422_naming_the_field(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.rep1).post("/api/activities", {"customer_id": book.rep1.pk, "kind": "party"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "kind"
 
@@ -189,9 +180,9 @@ def test_the_author_edits_their_activity_and_it_is_audited(world: World, log: An
 
 
 def test_a_rep_cannot_change_someone_elses_activity_on_their_customer(
-    world: World, book: Any, api_as: Any, unscoped: None
+    world: World, book: Book, api_as: Any, unscoped: None
 ) -> None:
-    managers_note = make_activity(book["rep1"], world.manager, "note", subject="Coaching note")
+    managers_note = make_activity(book.rep1, world.manager, "note", subject="Coaching note")
     client = api_as(world.rep1)
     assert client.get(f"/api/activities/{managers_note.pk}").status_code == 200
     assert client.patch(f"/api/activities/{managers_note.pk}", {"subject": "x"}).status_code == 403
@@ -219,19 +210,19 @@ def test_the_author_deletes_their_activity(world: World, log: Any, api_as: Any) 
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
-        make_activity(book["rep1"], world.rep1)
+        make_activity(book.rep1, world.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer and user joined).
     with django_assert_max_num_queries(6):
         assert len(client.get("/api/activities", page_size=30).json()["items"]) == 30
 
 
-def test_times_come_back_in_utc_whatever_offset_was_sent(world: World, book: Any, api_as: Any) -> None:
+def test_times_come_back_in_utc_whatever_offset_was_sent(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
         "/api/activities",
-        {"customer_id": book["rep1"].pk, "kind": "call", "occurred_at": "2026-03-02T09:15:00+01:00"},
+        {"customer_id": book.rep1.pk, "kind": "call", "occurred_at": "2026-03-02T09:15:00+01:00"},
     )
     assert response.json()["occurred_at"] == "2026-03-02T08:15:00Z"

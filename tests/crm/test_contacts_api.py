@@ -2,31 +2,22 @@ from typing import Any
 
 import pytest
 
-from leora.crm.models import Contact, Customer
+from leora.crm.models import Contact
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
-from tests.factories import make_contact, make_customer
+from tests.crm.conftest import Book
+from tests.factories import make_contact
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
+def people(book: Book, unscoped: None) -> dict[str, Contact]:
     return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
-
-
-@pytest.fixture
-def people(book: dict[str, Customer], unscoped: None) -> dict[str, Contact]:
-    return {
-        "rep1": make_contact(book["rep1"], name="Ana Buyer", email="ana@bluedoor.test", title="Owner"),
-        "rep2": make_contact(book["rep2"], name="Ben Cellarman"),
-        "rep3": make_contact(book["rep3"], name="Cara Concierge"),
-        "other": make_contact(book["other"], name="Dan Elsewhere"),
+        "rep1": make_contact(book.rep1, name="Ana Buyer", email="ana@bluedoor.test", title="Owner"),
+        "rep2": make_contact(book.rep2, name="Ben Cellarman"),
+        "rep3": make_contact(book.rep3, name="Cara Concierge"),
+        "other": make_contact(book.other, name="Dan Elsewhere"),
     }
 
 
@@ -49,12 +40,12 @@ def test_an_admin_lists_the_whole_tenant_and_nothing_else(world: World, people: 
     assert names(api_as(world.admin).get("/api/contacts")) == {"Ana Buyer", "Ben Cellarman", "Cara Concierge"}
 
 
-def test_a_contact_shows_its_customer(world: World, people: Any, book: Any, api_as: Any) -> None:
+def test_a_contact_shows_its_customer(world: World, people: Any, book: Book, api_as: Any) -> None:
     body = api_as(world.rep1).get(f"/api/contacts/{people['rep1'].pk}").json()
     assert body["customer"] == {
-        "id": book["rep1"].pk,
+        "id": book.rep1.pk,
         "name": "Blue Door Bistro",
-        "account_number": book["rep1"].account_number,
+        "account_number": book.rep1.account_number,
     }
     assert (body["email"], body["title"]) == ("ana@bluedoor.test", "Owner")
 
@@ -76,8 +67,8 @@ def test_another_reps_contact_answers_404_for_a_rep(world: World, people: Any, a
     assert client.delete(f"/api/contacts/{contact_id}").status_code == 404
 
 
-def test_filter_by_customer(world: World, people: Any, book: Any, api_as: Any) -> None:
-    response = api_as(world.admin).get("/api/contacts", customer_id=book["rep2"].pk)
+def test_filter_by_customer(world: World, people: Any, book: Book, api_as: Any) -> None:
+    response = api_as(world.admin).get("/api/contacts", customer_id=book.rep2.pk)
     assert names(response) == {"Ben Cellarman"}
 
 
@@ -94,52 +85,52 @@ def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any
 
 
 def test_a_rep_creates_a_contact_of_their_customer_and_it_is_audited(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
     response = api_as(world.rep1).post(
-        "/api/contacts", {"customer_id": book["rep1"].pk, "name": "Eve Sommelier", "phone": "555-0100"}
+        "/api/contacts", {"customer_id": book.rep1.pk, "name": "Eve Sommelier", "phone": "555-0100"}
     )
     assert response.status_code == 201
     created = Contact.objects.for_tenant(world.acme).get(pk=response.json()["id"])
-    assert (created.name, created.customer_id, created.email) == ("Eve Sommelier", book["rep1"].pk, "")
+    assert (created.name, created.customer_id, created.email) == ("Eve Sommelier", book.rep1.pk, "")
     audit = AuditEvent.objects.for_tenant(world.acme).get(action="contact.create")
     assert audit.object_id == str(created.pk) and audit.actor == world.rep1
 
 
 def test_creating_a_contact_of_another_reps_customer_is_422_and_writes_nothing(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
-    response = api_as(world.rep1).post("/api/contacts", {"customer_id": book["rep2"].pk, "name": "X"})
+    response = api_as(world.rep1).post("/api/contacts", {"customer_id": book.rep2.pk, "name": "X"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
     assert Contact.objects.for_tenant(world.acme).count() == 0
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="contact").exists()
 
 
-def test_creating_a_contact_of_another_tenants_customer_is_422(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.admin).post("/api/contacts", {"customer_id": book["other"].pk, "name": "X"})
+def test_creating_a_contact_of_another_tenants_customer_is_422(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.admin).post("/api/contacts", {"customer_id": book.other.pk, "name": "X"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
 
 
-def test_a_blank_name_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.rep1).post("/api/contacts", {"customer_id": book["rep1"].pk, "name": "  "})
+def test_a_blank_name_is_422_naming_the_field(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.rep1).post("/api/contacts", {"customer_id": book.rep1.pk, "name": "  "})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "name"
 
 
-def test_a_bad_email_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
+def test_a_bad_email_is_422_naming_the_field(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
-        "/api/contacts", {"customer_id": book["rep1"].pk, "name": "X", "email": "not-an-email"}
+        "/api/contacts", {"customer_id": book.rep1.pk, "name": "X", "email": "not-an-email"}
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "email"
 
 
 def test_marking_a_contact_primary_unsets_the_previous_primary(
-    world: World, book: Any, people: Any, api_as: Any, unscoped: None
+    world: World, book: Book, people: Any, api_as: Any, unscoped: None
 ) -> None:
-    first = make_contact(book["rep1"], name="First", is_primary=True)
+    first = make_contact(book.rep1, name="First", is_primary=True)
     response = api_as(world.rep1).patch(f"/api/contacts/{people['rep1'].pk}", {"is_primary": True})
     assert response.status_code == 200
     first.refresh_from_db()
@@ -160,11 +151,9 @@ def test_patch_changes_only_given_fields_and_audits_before_and_after(
 
 
 def test_moving_a_contact_to_a_hidden_customer_is_422(
-    world: World, people: Any, book: Any, api_as: Any
+    world: World, people: Any, book: Book, api_as: Any
 ) -> None:
-    response = api_as(world.rep1).patch(
-        f"/api/contacts/{people['rep1'].pk}", {"customer_id": book["rep3"].pk}
-    )
+    response = api_as(world.rep1).patch(f"/api/contacts/{people['rep1'].pk}", {"customer_id": book.rep3.pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
 
@@ -190,10 +179,10 @@ def test_a_rep_deletes_a_contact_of_their_customer(world: World, people: Any, ap
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
-        make_contact(book["rep1"])
+        make_contact(book.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer joined): no query per row.
     with django_assert_max_num_queries(6):

@@ -5,23 +5,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from leora.crm.models import CalendarEvent, Customer
+from leora.crm.models import CalendarEvent
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
-from tests.factories import make_customer, make_event
+from tests.crm.conftest import Book
+from tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
 LA = ZoneInfo("America/Los_Angeles")
-
-
-@pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
-    return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
 
 
 @pytest.fixture
@@ -93,12 +85,12 @@ def test_an_event_outside_a_managers_team_answers_404(world: World, events: Any,
     assert api_as(world.manager).get(f"/api/events/{events['rep3'].pk}").status_code == 404
 
 
-def test_filter_by_user_and_customer(world: World, book: Any, api_as: Any, unscoped: None) -> None:
-    make_event(world.acme, world.rep1, title="At Blue Door", customer=book["rep1"])
-    make_event(world.acme, world.rep2, title="At Corner Cellar", customer=book["rep2"])
+def test_filter_by_user_and_customer(world: World, book: Book, api_as: Any, unscoped: None) -> None:
+    make_event(world.acme, world.rep1, title="At Blue Door", customer=book.rep1)
+    make_event(world.acme, world.rep2, title="At Corner Cellar", customer=book.rep2)
     manager = api_as(world.manager)
     assert titles(manager.get("/api/events", user_id=world.rep2.pk)) == {"At Corner Cellar"}
-    response = manager.get("/api/events", customer_id=book["rep1"].pk)
+    response = manager.get("/api/events", customer_id=book.rep1.pk)
     assert titles(response) == {"At Blue Door"}
     assert response.json()["items"][0]["customer"]["name"] == "Blue Door Bistro"
 
@@ -163,10 +155,10 @@ def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(30):
-        make_event(world.acme, world.rep1 if n % 2 else world.rep2, customer=book["rep1"])
+        make_event(world.acme, world.rep1 if n % 2 else world.rep2, customer=book.rep1)
     client = api_as(world.manager)
     # token lookup, its last-used stamp, membership, the manager's team, count, page.
     with django_assert_max_num_queries(7):
@@ -174,9 +166,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assert response.json()["total"] == 30
 
 
-def test_a_rep_creates_an_event_on_their_own_calendar(world: World, book: Any, api_as: Any) -> None:
+def test_a_rep_creates_an_event_on_their_own_calendar(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.rep1).post(
-        "/api/events", new_event(customer_id=book["rep1"].pk, location="12 Main St", notes="bring the Rioja")
+        "/api/events", new_event(customer_id=book.rep1.pk, location="12 Main St", notes="bring the Rioja")
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -239,9 +231,9 @@ def test_a_user_of_another_tenant_is_422_naming_user_id(world: World, api_as: An
 
 
 def test_a_customer_the_actor_cannot_see_is_422_naming_customer_id(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
-    response = api_as(world.rep1).post("/api/events", new_event(customer_id=book["rep2"].pk))
+    response = api_as(world.rep1).post("/api/events", new_event(customer_id=book.rep2.pk))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
     assert CalendarEvent.objects.for_tenant(world.acme).count() == 0

@@ -4,14 +4,15 @@ from typing import Any
 
 import pytest
 
-from leora.crm.models import Customer, Invoice
+from leora.crm.models import Invoice
 from leora.crm.selectors.invoices import aging_bucket
 from leora.crm.services.invoices import invoice_payment_record
 from leora.errors import InvalidInput
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
-from tests.factories import actor, make_customer, make_invoice, make_order, make_product
+from tests.crm.conftest import Book
+from tests.factories import actor, make_invoice, make_order, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +23,15 @@ def today(world: World) -> date:
 
 
 @pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
+def invoices(book: Book, today: date, unscoped: None) -> dict[str, Invoice]:
     return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
-
-
-@pytest.fixture
-def invoices(book: Any, today: date, unscoped: None) -> dict[str, Invoice]:
-    return {
-        "rep1": make_invoice(book["rep1"], "100.00", invoice_number="I-1",
+        "rep1": make_invoice(book.rep1, "100.00", invoice_number="I-1",
                              issued_on=today - timedelta(days=45), due_on=today - timedelta(days=15)),
-        "rep2": make_invoice(book["rep2"], "50.00", "50.00", invoice_number="I-2",
+        "rep2": make_invoice(book.rep2, "50.00", "50.00", invoice_number="I-2",
                              issued_on=today - timedelta(days=60), due_on=today - timedelta(days=30)),
-        "rep3": make_invoice(book["rep3"], "80.00", "20.00", invoice_number="I-3", issued_on=today,
+        "rep3": make_invoice(book.rep3, "80.00", "20.00", invoice_number="I-3", issued_on=today,
                              due_on=today + timedelta(days=30)),
-        "other": make_invoice(book["other"], invoice_number="X-1"),
+        "other": make_invoice(book.other, invoice_number="X-1"),
     }  # fmt: skip
 
 
@@ -117,12 +108,12 @@ def test_open_and_overdue_filters(world: World, invoices: Any, api_as: Any) -> N
 
 
 def test_due_date_range_and_customer_filters(
-    world: World, invoices: Any, book: Any, today: date, api_as: Any
+    world: World, invoices: Any, book: Book, today: date, api_as: Any
 ) -> None:
     admin = api_as(world.admin)
     window = {"due_from": str(today - timedelta(days=20)), "due_to": str(today + timedelta(days=30))}
     assert numbers(admin.get("/api/invoices", **window)) == {"I-1", "I-3"}
-    assert numbers(admin.get("/api/invoices", customer_id=book["rep3"].pk)) == {"I-3"}
+    assert numbers(admin.get("/api/invoices", customer_id=book.rep3.pk)) == {"I-3"}
 
 
 def test_an_inverted_due_range_is_422_naming_the_field(world: World, api_as: Any) -> None:
@@ -137,11 +128,9 @@ def test_the_default_order_is_by_due_date(world: World, invoices: Any, api_as: A
 
 
 def test_a_manager_creates_an_invoice_with_default_terms(
-    world: World, book: Any, today: date, api_as: Any
+    world: World, book: Book, today: date, api_as: Any
 ) -> None:
-    response = api_as(world.manager).post(
-        "/api/invoices", {"customer_id": book["rep1"].pk, "amount": "240.00"}
-    )
+    response = api_as(world.manager).post("/api/invoices", {"customer_id": book.rep1.pk, "amount": "240.00"})
     assert response.status_code == 201
     body = response.json()
     assert body["invoice_number"] == "INV-000001"
@@ -152,41 +141,37 @@ def test_a_manager_creates_an_invoice_with_default_terms(
 
 
 def test_an_invoice_for_an_order_bills_its_total(
-    world: World, book: Any, api_as: Any, unscoped: None
+    world: World, book: Book, api_as: Any, unscoped: None
 ) -> None:
-    order = make_order(book["rep1"], [(make_product(world.acme, unit_price=Decimal("30.00")), 3)])
-    response = api_as(world.admin).post(
-        "/api/invoices", {"customer_id": book["rep1"].pk, "order_id": order.pk}
-    )
+    order = make_order(book.rep1, [(make_product(world.acme, unit_price=Decimal("30.00")), 3)])
+    response = api_as(world.admin).post("/api/invoices", {"customer_id": book.rep1.pk, "order_id": order.pk})
     assert response.status_code == 201
     assert (response.json()["amount"], response.json()["order_id"]) == ("90.00", order.pk)
 
 
 def test_an_order_of_another_customer_is_422_naming_order_id(
-    world: World, book: Any, api_as: Any, unscoped: None
+    world: World, book: Book, api_as: Any, unscoped: None
 ) -> None:
-    order = make_order(book["rep2"], [(make_product(world.acme), 1)])
-    response = api_as(world.admin).post(
-        "/api/invoices", {"customer_id": book["rep1"].pk, "order_id": order.pk}
-    )
+    order = make_order(book.rep2, [(make_product(world.acme), 1)])
+    response = api_as(world.admin).post("/api/invoices", {"customer_id": book.rep1.pk, "order_id": order.pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "order_id"
 
 
 def test_an_invoice_without_amount_or_order_is_422_naming_amount(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
-    response = api_as(world.admin).post("/api/invoices", {"customer_id": book["rep1"].pk})
+    response = api_as(world.admin).post("/api/invoices", {"customer_id": book.rep1.pk})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
 def test_a_due_date_before_the_issue_date_is_422_and_writes_nothing(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
     response = api_as(world.admin).post(
         "/api/invoices",
-        {"customer_id": book["rep1"].pk, "amount": "10", "issued_on": "2026-03-10", "due_on": "2026-03-01"},
+        {"customer_id": book.rep1.pk, "amount": "10", "issued_on": "2026-03-10", "due_on": "2026-03-01"},
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "due_on"
@@ -194,32 +179,32 @@ def test_a_due_date_before_the_issue_date_is_422_and_writes_nothing(
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="invoice").exists()
 
 
-def test_a_negative_amount_is_422_naming_the_field(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.admin).post("/api/invoices", {"customer_id": book["rep1"].pk, "amount": "-5"})
+def test_a_negative_amount_is_422_naming_the_field(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.admin).post("/api/invoices", {"customer_id": book.rep1.pk, "amount": "-5"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "amount"
 
 
-def test_a_manager_cannot_bill_a_customer_outside_the_team(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.manager).post("/api/invoices", {"customer_id": book["rep3"].pk, "amount": "10"})
+def test_a_manager_cannot_bill_a_customer_outside_the_team(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.manager).post("/api/invoices", {"customer_id": book.rep3.pk, "amount": "10"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
 
 
-def test_a_duplicate_invoice_number_is_409(world: World, invoices: Any, book: Any, api_as: Any) -> None:
+def test_a_duplicate_invoice_number_is_409(world: World, invoices: Any, book: Book, api_as: Any) -> None:
     response = api_as(world.admin).post(
-        "/api/invoices", {"customer_id": book["rep1"].pk, "amount": "10", "invoice_number": "I-2"}
+        "/api/invoices", {"customer_id": book.rep1.pk, "amount": "10", "invoice_number": "I-2"}
     )
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "invoice_number"
 
 
 def test_a_rep_cannot_create_correct_pay_or_delete_invoices(
-    world: World, invoices: Any, book: Any, api_as: Any
+    world: World, invoices: Any, book: Book, api_as: Any
 ) -> None:
     client = api_as(world.rep1)
     own = invoices["rep1"].pk
-    assert client.post("/api/invoices", {"customer_id": book["rep1"].pk, "amount": "10"}).status_code == 403
+    assert client.post("/api/invoices", {"customer_id": book.rep1.pk, "amount": "10"}).status_code == 403
     assert client.patch(f"/api/invoices/{own}", {"amount": "1.00"}).status_code == 403
     assert client.post(f"/api/invoices/{own}/payments", {"amount": "1.00"}).status_code == 403
     assert client.delete(f"/api/invoices/{own}").status_code == 403
@@ -317,10 +302,10 @@ def test_an_admin_deletes_an_unpaid_invoice_but_not_a_paid_one(
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(30):
-        make_invoice(book["rep1"])
+        make_invoice(book.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer and tenant joined).
     with django_assert_max_num_queries(6):

@@ -9,19 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from leora.crm.models import Customer, Order, OrderLine, Product
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
+from tests.crm.conftest import Book
 from tests.factories import make_customer, make_order, make_product
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
-    return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
 
 
 @pytest.fixture
@@ -35,13 +26,13 @@ def wines(world: World, unscoped: None) -> dict[str, Product]:
 
 
 @pytest.fixture
-def orders(book: Any, wines: Any, unscoped: None) -> dict[str, Order]:
+def orders(book: Book, wines: Any, unscoped: None) -> dict[str, Order]:
     march = {"rep1": date(2026, 3, 2), "rep2": date(2026, 3, 9), "rep3": date(2026, 3, 16)}
     return {
-        "rep1": make_order(book["rep1"], [(wines["pinot"], 2)], order_date=march["rep1"], order_number="A-1"),
-        "rep2": make_order(book["rep2"], [(wines["rose"], 1)], order_date=march["rep2"], order_number="A-2"),
-        "rep3": make_order(book["rep3"], [(wines["rose"], 4)], order_date=march["rep3"], order_number="A-3"),
-        "other": make_order(book["other"], [(wines["other"], 1)], order_number="B-1"),
+        "rep1": make_order(book.rep1, [(wines["pinot"], 2)], order_date=march["rep1"], order_number="A-1"),
+        "rep2": make_order(book.rep2, [(wines["rose"], 1)], order_date=march["rep2"], order_number="A-2"),
+        "rep3": make_order(book.rep3, [(wines["rose"], 4)], order_date=march["rep3"], order_number="A-3"),
+        "other": make_order(book.other, [(wines["other"], 1)], order_number="B-1"),
     }
 
 
@@ -90,18 +81,20 @@ def test_another_reps_order_answers_404_for_a_rep(world: World, orders: Any, api
     assert client.patch(f"/api/orders/{orders['rep2'].pk}", {"notes": "x"}).status_code == 404
 
 
-def test_filters_by_status_customer_and_date_range(world: World, orders: Any, book: Any, api_as: Any) -> None:
+def test_filters_by_status_customer_and_date_range(
+    world: World, orders: Any, book: Book, api_as: Any
+) -> None:
     admin = api_as(world.admin)
-    assert numbers(admin.get("/api/orders", customer_id=book["rep2"].pk)) == {"A-2"}
+    assert numbers(admin.get("/api/orders", customer_id=book.rep2.pk)) == {"A-2"}
     assert numbers(admin.get("/api/orders", status="submitted")) == {"A-1", "A-2", "A-3"}
     assert numbers(admin.get("/api/orders", status="draft")) == set()
     in_range = admin.get("/api/orders", order_date_from="2026-03-05", order_date_to="2026-03-16")
     assert numbers(in_range) == {"A-2", "A-3"}
 
 
-def test_filter_by_rep(world: World, book: Any, wines: Any, api_as: Any, unscoped: None) -> None:
-    make_order(book["rep1"], [(wines["pinot"], 1)], order_number="R-1", rep=world.rep1)
-    make_order(book["rep1"], [(wines["pinot"], 1)], order_number="R-2", rep=world.manager)
+def test_filter_by_rep(world: World, book: Book, wines: Any, api_as: Any, unscoped: None) -> None:
+    make_order(book.rep1, [(wines["pinot"], 1)], order_number="R-1", rep=world.rep1)
+    make_order(book.rep1, [(wines["pinot"], 1)], order_number="R-2", rep=world.manager)
     assert numbers(api_as(world.admin).get("/api/orders", rep_id=world.rep1.pk)) == {"R-1"}
 
 
@@ -125,10 +118,10 @@ def test_ordering_by_total(world: World, orders: Any, api_as: Any) -> None:
 
 
 def test_a_rep_creates_an_order_priced_from_the_catalogue(
-    world: World, book: Any, wines: Any, api_as: Any
+    world: World, book: Book, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(
-        book["rep1"],
+        book.rep1,
         {"product_id": wines["pinot"].pk, "quantity": 3},
         {"product_id": wines["rose"].pk, "quantity": 2, "unit_price": "11.00"},
         total="1.00",
@@ -145,8 +138,8 @@ def test_a_rep_creates_an_order_priced_from_the_catalogue(
     assert OrderLine.objects.for_tenant(world.acme).filter(order=order).count() == 2
 
 
-def test_a_created_order_is_audited_with_its_lines(world: World, book: Any, wines: Any, api_as: Any) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
+def test_a_created_order_is_audited_with_its_lines(world: World, book: Book, wines: Any, api_as: Any) -> None:
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1})
     order_id = api_as(world.rep1).post("/api/orders", payload).json()["id"]
     audit = AuditEvent.objects.for_tenant(world.acme).get(action="order.create")
     assert audit.object_id == str(order_id) and audit.actor == world.rep1
@@ -157,9 +150,9 @@ def test_a_created_order_is_audited_with_its_lines(world: World, book: Any, wine
 
 
 def test_order_numbers_are_generated_per_tenant(
-    world: World, book: Any, wines: Any, api_as: Any, unscoped: None
+    world: World, book: Book, wines: Any, api_as: Any, unscoped: None
 ) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1})
     first = api_as(world.rep1).post("/api/orders", payload).json()["order_number"]
     second = api_as(world.rep1).post("/api/orders", payload).json()["order_number"]
     assert (first, second) == ("SO-000001", "SO-000002")
@@ -169,17 +162,17 @@ def test_order_numbers_are_generated_per_tenant(
 
 
 def test_a_managers_order_defaults_to_the_accounts_rep(
-    world: World, book: Any, wines: Any, api_as: Any
+    world: World, book: Book, wines: Any, api_as: Any
 ) -> None:
-    payload = new_order(book["rep2"], {"product_id": wines["rose"].pk, "quantity": 1})
+    payload = new_order(book.rep2, {"product_id": wines["rose"].pk, "quantity": 1})
     body = api_as(world.manager).post("/api/orders", payload).json()
     assert body["rep"]["email"] == "rep2@acme.test"
 
 
 def test_a_duplicate_order_number_is_409_and_writes_nothing(
-    world: World, orders: Any, book: Any, wines: Any, api_as: Any
+    world: World, orders: Any, book: Book, wines: Any, api_as: Any
 ) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, order_number="A-1")
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1}, order_number="A-1")
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "order_number"
@@ -187,10 +180,10 @@ def test_a_duplicate_order_number_is_409_and_writes_nothing(
 
 
 def test_another_tenants_product_is_422_naming_the_line(
-    world: World, book: Any, wines: Any, api_as: Any
+    world: World, book: Book, wines: Any, api_as: Any
 ) -> None:
     payload = new_order(
-        book["rep1"],
+        book.rep1,
         {"product_id": wines["pinot"].pk, "quantity": 1},
         {"product_id": wines["other"].pk, "quantity": 1},
     )
@@ -201,47 +194,47 @@ def test_another_tenants_product_is_422_naming_the_line(
     assert not AuditEvent.objects.for_tenant(world.acme).filter(object_type="order").exists()
 
 
-def test_an_inactive_product_cannot_be_ordered(world: World, book: Any, wines: Any, api_as: Any) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["retired"].pk, "quantity": 1})
+def test_an_inactive_product_cannot_be_ordered(world: World, book: Book, wines: Any, api_as: Any) -> None:
+    payload = new_order(book.rep1, {"product_id": wines["retired"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines.0.product_id"
 
 
 def test_another_reps_customer_is_422_naming_customer_id(
-    world: World, book: Any, wines: Any, api_as: Any
+    world: World, book: Book, wines: Any, api_as: Any
 ) -> None:
-    payload = new_order(book["rep2"], {"product_id": wines["pinot"].pk, "quantity": 1})
+    payload = new_order(book.rep2, {"product_id": wines["pinot"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"
     assert Order.objects.for_tenant(world.acme).count() == 0
 
 
-def test_a_zero_quantity_is_422_naming_the_line(world: World, book: Any, wines: Any, api_as: Any) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 0})
+def test_a_zero_quantity_is_422_naming_the_line(world: World, book: Book, wines: Any, api_as: Any) -> None:
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 0})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines.0.quantity"
 
 
-def test_an_order_without_lines_is_422(world: World, book: Any, api_as: Any) -> None:
-    response = api_as(world.rep1).post("/api/orders", new_order(book["rep1"]))
+def test_an_order_without_lines_is_422(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.rep1).post("/api/orders", new_order(book.rep1))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines"
 
 
-def test_a_new_order_cannot_be_cancelled(world: World, book: Any, wines: Any, api_as: Any) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, status="cancelled")
+def test_a_new_order_cannot_be_cancelled(world: World, book: Book, wines: Any, api_as: Any) -> None:
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1}, status="cancelled")
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "status"
 
 
 def test_a_rep_cannot_credit_an_order_to_another_rep(
-    world: World, book: Any, orders: Any, wines: Any, api_as: Any
+    world: World, book: Book, orders: Any, wines: Any, api_as: Any
 ) -> None:
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1}, rep_id=world.rep2.pk)
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1}, rep_id=world.rep2.pk)
     assert api_as(world.rep1).post("/api/orders", payload).status_code == 403
     response = api_as(world.rep1).patch(f"/api/orders/{orders['rep1'].pk}", {"rep_id": world.rep2.pk})
     assert response.status_code == 403
@@ -333,10 +326,10 @@ def test_patch_rejects_null_for_a_required_field(world: World, orders: Any, api_
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, wines: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, wines: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for _ in range(20):
-        make_order(book["rep1"], [(wines["pinot"], 1), (wines["rose"], 2)], rep=world.rep1)
+        make_order(book.rep1, [(wines["pinot"], 1), (wines["rose"], 2)], rep=world.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer and rep joined), lines
     # (products joined): more orders or lines add no queries.
@@ -346,11 +339,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 
 def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
-    world: World, book: Any, wines: Any, api_as: Any
+    world: World, book: Book, wines: Any, api_as: Any
 ) -> None:
     client = api_as(world.rep1)
-    one = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
-    many = new_order(book["rep1"], *({"product_id": wines["rose"].pk, "quantity": n} for n in range(1, 9)))
+    one = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1})
+    many = new_order(book.rep1, *({"product_id": wines["rose"].pk, "quantity": n} for n in range(1, 9)))
     client.post("/api/orders", one)  # the token's first use stamps it once; keep that out of the count
     with CaptureQueriesContext(connection) as one_line:
         assert client.post("/api/orders", one).status_code == 201
@@ -360,12 +353,12 @@ def test_creating_an_order_costs_the_same_queries_for_one_line_or_many(
 
 
 def test_a_generated_number_taken_by_a_concurrent_order_is_redrawn(
-    world: World, orders: Any, book: Any, wines: Any, api_as: Any, monkeypatch: Any
+    world: World, orders: Any, book: Book, wines: Any, api_as: Any, monkeypatch: Any
 ) -> None:
     # Simulate losing the race: the first number drawn is committed by someone else before our insert.
     drawn = iter(["A-1", "SO-000042"])
     monkeypatch.setattr("leora.crm.services.common.next_free_number", lambda *args: next(drawn))
-    payload = new_order(book["rep1"], {"product_id": wines["pinot"].pk, "quantity": 1})
+    payload = new_order(book.rep1, {"product_id": wines["pinot"].pk, "quantity": 1})
     response = api_as(world.rep1).post("/api/orders", payload)
     assert response.status_code == 201
     assert response.json()["order_number"] == "SO-000042"

@@ -4,10 +4,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from leora.crm.models import Customer, Task
+from leora.crm.models import Task
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
-from tests.factories import make_customer, make_task
+from tests.crm.conftest import Book
+from tests.factories import make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +18,7 @@ def today(world: World) -> Any:
 
 
 @pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Customer]:
-    return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
-
-
-@pytest.fixture
-def tasks(world: World, book: Any, unscoped: None) -> dict[str, Task]:
+def tasks(world: World, book: Book, unscoped: None) -> dict[str, Task]:
     return {
         "rep1": make_task(world.acme, world.rep1, title="Visit Blue Door", assigned_by=world.manager),
         "rep2": make_task(world.acme, world.rep2, title="Call Corner Cellar", assigned_by=world.manager),
@@ -126,10 +117,10 @@ def test_filter_by_status_and_priority(world: World, api_as: Any, unscoped: None
     assert titles(rep1.get("/api/tasks", status="open", priority="urgent")) == {"Urgent open"}
 
 
-def test_filter_by_customer(world: World, book: Any, api_as: Any, unscoped: None) -> None:
-    make_task(world.acme, world.rep1, title="For Blue Door", customer=book["rep1"])
+def test_filter_by_customer(world: World, book: Book, api_as: Any, unscoped: None) -> None:
+    make_task(world.acme, world.rep1, title="For Blue Door", customer=book.rep1)
     make_task(world.acme, world.rep1, title="No customer")
-    response = api_as(world.rep1).get("/api/tasks", customer_id=book["rep1"].pk)
+    response = api_as(world.rep1).get("/api/tasks", customer_id=book.rep1.pk)
     assert titles(response) == {"For Blue Door"}
     assert response.json()["items"][0]["customer"]["name"] == "Blue Door Bistro"
 
@@ -199,11 +190,11 @@ def test_unknown_ordering_is_rejected_naming_the_field(world: World, api_as: Any
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
 ) -> None:
     for n in range(30):
         make_task(
-            world.acme, world.rep1 if n % 2 else world.rep2, customer=book["rep1"], assigned_by=world.manager
+            world.acme, world.rep1 if n % 2 else world.rep2, customer=book.rep1, assigned_by=world.manager
         )
     client = api_as(world.manager)
     # token lookup, its last-used stamp, membership, the manager's team, count, page.
@@ -215,13 +206,13 @@ def test_the_list_runs_a_fixed_number_of_queries(
 # Create
 
 
-def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: World, book: Any, api_as: Any) -> None:
+def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: World, book: Book, api_as: Any) -> None:
     response = api_as(world.manager).post(
         "/api/tasks",
         {
             "title": "Visit the five lapsed accounts",
             "assigned_to_id": world.rep1.pk,
-            "customer_id": book["rep1"].pk,
+            "customer_id": book.rep1.pk,
             "due_date": "2026-12-01",
             "priority": "high",
         },
@@ -232,7 +223,7 @@ def test_a_manager_assigns_a_task_to_a_rep_of_their_team(world: World, book: Any
     assert body["assigned_by"]["email"] == "manager@acme.test"
     assert (body["status"], body["priority"], body["due_date"]) == ("open", "high", "2026-12-01")
     task = Task.objects.for_tenant(world.acme).get(pk=body["id"])
-    assert task.customer == book["rep1"]
+    assert task.customer == book.rep1
     [audit] = audits(world, "task.create")
     assert audit.object_id == str(task.pk) and audit.actor == world.manager
     assert audit.after["assigned_to"] == world.rep1.pk
@@ -273,10 +264,10 @@ def test_assigning_to_a_user_of_another_tenant_is_422_naming_assigned_to_id(
 
 
 def test_a_customer_the_actor_cannot_see_is_422_naming_customer_id(
-    world: World, book: Any, api_as: Any
+    world: World, book: Book, api_as: Any
 ) -> None:
     rep1 = api_as(world.rep1)
-    for customer in (book["rep2"], book["other"]):
+    for customer in (book.rep2, book.other):
         response = rep1.post("/api/tasks", {"title": "X", "customer_id": customer.pk})
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "customer_id"
@@ -361,10 +352,10 @@ def test_a_manager_reassigns_within_the_team_but_not_outside(world: World, tasks
 
 
 def test_patching_in_a_hidden_customer_is_422_and_writes_nothing(
-    world: World, tasks: Any, book: Any, api_as: Any
+    world: World, tasks: Any, book: Book, api_as: Any
 ) -> None:
     response = api_as(world.manager).patch(
-        f"/api/tasks/{tasks['rep1'].pk}", {"title": "New", "customer_id": book["rep3"].pk}
+        f"/api/tasks/{tasks['rep1'].pk}", {"title": "New", "customer_id": book.rep3.pk}
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "customer_id"

@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import World
+from tests.crm.conftest import Book
 from tests.factories import (
     make_activity,
     make_contact,
@@ -18,17 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def book(world: World, unscoped: None) -> dict[str, Any]:
-    return {
-        "rep1": make_customer(world.acme, world.rep1, name="Blue Door Bistro", city="Napa"),
-        "rep1b": make_customer(world.acme, world.rep1, name="Fig Tree Wines", account_type="TARGET"),
-        "rep2": make_customer(world.acme, world.rep2, name="Corner Cellar"),
-        "rep3": make_customer(world.acme, world.rep3, name="Harbor Hotel"),
-        "other": make_customer(world.other, world.other_rep, name="Elsewhere Bar"),
-    }
 
 
 def as_user(user: Any) -> Client:
@@ -46,42 +36,42 @@ def test_the_customer_list_needs_a_session(world: World, client: Client) -> None
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_rep_lists_only_their_own_customers(world: World, book: Any) -> None:
+def test_a_rep_lists_only_their_own_customers(world: World, book: Book) -> None:
     html = as_user(world.rep1).get("/customers/").content.decode()
     assert "Blue Door Bistro" in html and "Fig Tree Wines" in html
     assert "Corner Cellar" not in html and "Harbor Hotel" not in html and "Elsewhere Bar" not in html
 
 
-def test_an_admin_lists_the_whole_tenant_only(world: World, book: Any) -> None:
+def test_an_admin_lists_the_whole_tenant_only(world: World, book: Book) -> None:
     html = as_user(world.admin).get("/customers/").content.decode()
     assert all(name in html for name in ("Blue Door Bistro", "Corner Cellar", "Harbor Hotel"))
     assert "Elsewhere Bar" not in html
 
 
-def test_search_narrows_the_list(world: World, book: Any) -> None:
+def test_search_narrows_the_list(world: World, book: Book) -> None:
     html = as_user(world.rep1).get("/customers/", {"search": "napa"}).content.decode()
     assert "Blue Door Bistro" in html and "Fig Tree Wines" not in html
     assert 'value="napa"' in html
 
 
-def test_search_never_reaches_another_reps_customers(world: World, book: Any) -> None:
+def test_search_never_reaches_another_reps_customers(world: World, book: Book) -> None:
     html = as_user(world.rep1).get("/customers/", {"search": "Corner"}).content.decode()
     assert "Corner Cellar" not in html
     assert "No customers match your search" in html
 
 
-def test_the_account_type_filter_narrows_the_list(world: World, book: Any) -> None:
+def test_the_account_type_filter_narrows_the_list(world: World, book: Book) -> None:
     html = as_user(world.rep1).get("/customers/", {"account_type": "TARGET"}).content.decode()
     assert "Fig Tree Wines" in html and "Blue Door Bistro" not in html
 
 
-def test_an_unknown_filter_or_sort_value_is_ignored(world: World, book: Any) -> None:
+def test_an_unknown_filter_or_sort_value_is_ignored(world: World, book: Book) -> None:
     response = as_user(world.rep1).get("/customers/", {"account_type": "BOGUS", "sort": "password"})
     assert response.status_code == 200
     assert "Blue Door Bistro" in response.content.decode()
 
 
-def test_an_htmx_request_gets_only_the_results_fragment(world: World, book: Any) -> None:
+def test_an_htmx_request_gets_only_the_results_fragment(world: World, book: Book) -> None:
     response = htmx(as_user(world.rep1), "/customers/", search="fig")
     html = response.content.decode()
     assert response.status_code == 200
@@ -91,13 +81,13 @@ def test_an_htmx_request_gets_only_the_results_fragment(world: World, book: Any)
     assert "HX-Request" in response["Vary"]
 
 
-def test_a_plain_request_gets_the_whole_page(world: World, book: Any) -> None:
+def test_a_plain_request_gets_the_whole_page(world: World, book: Book) -> None:
     html = as_user(world.rep1).get("/customers/").content.decode()
     assert "<html" in html and 'id="customer-results"' in html and 'id="customer-search"' in html
     assert "hx-swap-oob" not in html
 
 
-def test_a_history_restore_gets_the_whole_page(world: World, book: Any) -> None:
+def test_a_history_restore_gets_the_whole_page(world: World, book: Book) -> None:
     response = as_user(world.rep1).get(
         "/customers/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
@@ -133,7 +123,7 @@ def test_pagination_slices_the_list_and_links_keep_the_search(world: World, unsc
     assert "Shop 29" in beyond
 
 
-def test_an_empty_book_says_what_to_do(world: World, book: Any) -> None:
+def test_an_empty_book_says_what_to_do(world: World, book: Book) -> None:
     html = as_user(world.manager).get("/customers/", {"status": "closed"}).content.decode()
     assert "No customers with these filters" in html and "Clear filters" in html
 
@@ -231,8 +221,8 @@ def test_the_reps_manager_can_open_the_customer(world: World, rich: Any) -> None
     assert as_user(world.manager).get(f"/customers/{rich.pk}/").status_code == 200
 
 
-def test_another_tenants_customer_is_404_even_for_an_admin(world: World, book: Any) -> None:
-    assert as_user(world.admin).get(f"/customers/{book['other'].pk}/").status_code == 404
+def test_another_tenants_customer_is_404_even_for_an_admin(world: World, book: Book) -> None:
+    assert as_user(world.admin).get(f"/customers/{book.other.pk}/").status_code == 404
 
 
 def test_a_missing_customer_is_404(world: World) -> None:
@@ -249,8 +239,8 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
         assert client.get(f"/customers/{rich.pk}/").status_code == 200
 
 
-def test_the_not_found_page_keeps_the_navigation(world: World, book: Any) -> None:
-    response = as_user(world.rep1).get(f"/customers/{book['rep2'].pk}/")
+def test_the_not_found_page_keeps_the_navigation(world: World, book: Book) -> None:
+    response = as_user(world.rep1).get(f"/customers/{book.rep2.pk}/")
     html = response.content.decode()
     assert response.status_code == 404
     assert "find that page" in html and 'aria-label="Main"' in html

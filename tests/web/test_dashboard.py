@@ -27,7 +27,8 @@ def week(world: World) -> tuple[date, date]:
 
 
 @pytest.fixture
-def book(world: World, unscoped: None, week: tuple[date, date]) -> dict[str, Any]:
+def week_of_sales(world: World, unscoped: None, week: tuple[date, date]) -> None:
+    """Rep1 and rep2 sell, plan and visit this week; rep3 has no quota; the other tenant sells too."""
     monday, _ = week
     wine = make_product(world.acme, unit_price=Decimal("100.00"))
     mine = make_customer(world.acme, world.rep1, name="Blue Door Bistro", account_type="ACTIVE")
@@ -47,7 +48,6 @@ def book(world: World, unscoped: None, week: tuple[date, date]) -> dict[str, Any
     make_activity(theirs, world.rep2, subject="Not for rep one")
     other = make_customer(world.other, world.other_rep, name="Elsewhere Bar", account_type="ACTIVE")
     make_order(other, [(make_product(world.other, unit_price=Decimal("999")), 1)], order_date=monday)
-    return {"mine": mine, "theirs": theirs}
 
 
 def signed_in(client: Client, user: Any) -> Client:
@@ -62,42 +62,44 @@ def test_week_starts_on_monday_in_the_tenant_timezone(world: World) -> None:
     assert week_bounds(world.other, now) == (date(2026, 11, 23), date(2026, 11, 29))
 
 
-def test_a_rep_sees_revenue_of_their_own_customers_against_their_quota(world: World, book: Any) -> None:
+def test_a_rep_sees_revenue_of_their_own_customers_against_their_quota(
+    world: World, week_of_sales: None
+) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert summary.revenue.revenue == Decimal("300.00")
     assert summary.revenue.quota == Decimal("1200")
     assert summary.revenue.percent == 25
 
 
-def test_a_manager_sees_the_teams_revenue_against_the_teams_quota(world: World, book: Any) -> None:
+def test_a_manager_sees_the_teams_revenue_against_the_teams_quota(world: World, week_of_sales: None) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.manager))
     assert summary.revenue.revenue == Decimal("800.00")
     assert summary.revenue.quota == Decimal("2000")
     assert summary.revenue.percent == 40
 
 
-def test_without_a_quota_there_is_no_percentage(world: World, book: Any) -> None:
+def test_without_a_quota_there_is_no_percentage(world: World, week_of_sales: None) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep3))
     assert summary.revenue.quota is None and summary.revenue.percent is None
 
 
-def test_customer_counts_are_by_account_type_within_the_reps_book(world: World, book: Any) -> None:
+def test_customer_counts_are_by_account_type_within_the_reps_book(world: World, week_of_sales: None) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert summary.customer_counts == {"ACTIVE": 1, "PROSPECT": 1, "TARGET": 0}
 
 
-def test_only_open_tasks_due_by_sunday_are_listed(world: World, book: Any) -> None:
+def test_only_open_tasks_due_by_sunday_are_listed(world: World, week_of_sales: None) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert [t.title for t in summary.tasks_due] == ["Call about the tasting"]
     assert summary.tasks_due_total == 1
 
 
-def test_recent_activity_is_limited_to_visible_customers(world: World, book: Any) -> None:
+def test_recent_activity_is_limited_to_visible_customers(world: World, week_of_sales: None) -> None:
     summary = dashboard_summary(actor=actor(world.acme, world.rep1))
     assert [a.subject for a in summary.activities] == ["Dropped off samples"]
 
 
-def test_the_dashboard_page_shows_the_reps_figures(world: World, book: Any, client: Client) -> None:
+def test_the_dashboard_page_shows_the_reps_figures(world: World, week_of_sales: None, client: Client) -> None:
     response = signed_in(client, world.rep1).get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -116,7 +118,7 @@ def test_only_admins_see_metrics_and_jobs_in_the_navigation(world: World, client
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(
-    world: World, book: Any, client: Client, django_assert_num_queries: Any
+    world: World, week_of_sales: None, client: Client, django_assert_num_queries: Any
 ) -> None:
     signed_in(client, world.manager)
     # session, user, membership, manager's team; then the six reads of the summary.
