@@ -12,8 +12,12 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
-from leora.crm.models import OPEN_TASK_STATUSES, AccountType, Activity, Order, OrderStatus, SalesQuota, Task
-from leora.crm.visibility import scope_by_customer, visible_customers
+from leora.crm.models import OPEN_TASK_STATUSES, AccountType, Activity, OrderStatus, Task
+from leora.crm.selectors.activities import activity_list
+from leora.crm.selectors.orders import order_list
+from leora.crm.selectors.quotas import quota_list
+from leora.crm.selectors.tasks import task_list, task_ordering
+from leora.crm.visibility import visible_customers
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today, week_bounds
 
@@ -27,22 +31,11 @@ def customer_counts_by_type(*, actor: Actor) -> dict[str, int]:
     return counts
 
 
-def visible_tasks(actor: Actor) -> QuerySet[Task]:
-    """Return the tasks the actor may see: assigned to them (or their team; the tenant for admins)."""
-    tasks = Task.objects.for_tenant(actor.tenant)
-    if actor.sees_whole_tenant:
-        return tasks
-    return tasks.filter(assigned_to_id__in=actor.team_user_ids)
-
-
 def open_tasks_due_by(*, actor: Actor, last_day: date) -> QuerySet[Task]:
-    """Return visible open tasks due on or before ``last_day`` (overdue ones included), soonest first."""
-    return (
-        visible_tasks(actor)
-        .filter(status__in=OPEN_TASK_STATUSES, due_date__lte=last_day)
-        .select_related("customer", "assigned_to")
-        .order_by("due_date", "pk")
-    )
+    """Return the open tasks the actor sees (``task_list``: the same rule as /api/tasks and the task
+    page) due on or before ``last_day``, overdue ones included, soonest first."""
+    tasks = task_list(actor=actor, statuses=OPEN_TASK_STATUSES, due_to=last_day)
+    return task_ordering(tasks, None)
 
 
 @dataclass(frozen=True)
@@ -67,21 +60,16 @@ def week_revenue(*, actor: Actor, now: datetime | None = None) -> WeekRevenue:
     tenant for an admin; None when nobody set one this week.
     """
     monday, sunday = week_bounds(actor.tenant, now)
-    orders = scope_by_customer(Order.objects.for_tenant(actor.tenant), actor).filter(
-        order_date__range=(monday, sunday)
-    )
+    orders = order_list(actor=actor, order_date_from=monday, order_date_to=sunday)
     revenue = orders.exclude(status=OrderStatus.CANCELLED).aggregate(total=Sum("total"))["total"]
-    quotas = SalesQuota.objects.for_tenant(actor.tenant).filter(week_start=monday)
-    if not actor.sees_whole_tenant:
-        quotas = quotas.filter(user_id__in=actor.team_user_ids)
+    quotas = quota_list(actor=actor, week_start_from=monday, week_start_to=monday)
     quota = quotas.aggregate(total=Sum("revenue_target"))["total"]
     return WeekRevenue(week_start=monday, week_end=sunday, revenue=revenue or Decimal("0"), quota=quota)
 
 
 def recent_activities(*, actor: Actor, limit: int = 8) -> list[Activity]:
     """Return the latest activities on the actor's visible customers, newest first."""
-    activities = scope_by_customer(Activity.objects.for_tenant(actor.tenant), actor)
-    return list(activities.select_related("customer", "user").order_by("-occurred_at", "-pk")[:limit])
+    return list(activity_list(actor=actor).order_by("-occurred_at", "-pk")[:limit])
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,7 @@ def list_contacts(request: HttpRequest, filters: Query[ContactFilters]) -> dict[
 
 @router.post("", response={201: ContactOut}, summary="Create a contact")
 def create_contact(request: HttpRequest, payload: ContactIn) -> Status[Any]:
-    data = payload.model_dump()
-    data["email"] = data["email"] or ""
-    return Status(201, contact_create(actor=actor_of(request), **data))
+    return Status(201, contact_create(actor=actor_of(request), **payload.model_dump()))
 
 
 @router.get("/{contact_id}", response=ContactOut, summary="Get a contact")

@@ -38,7 +38,12 @@ from leora.crm.models import (
     OrderStatus,
     Task,
 )
+from leora.crm.selectors.activities import activity_list
+from leora.crm.selectors.contacts import contact_list
 from leora.crm.selectors.customers import customer_get, customer_list
+from leora.crm.selectors.invoices import invoice_list, invoice_state
+from leora.crm.selectors.orders import order_list
+from leora.crm.selectors.tasks import task_list, task_ordering
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Tenant
@@ -141,18 +146,23 @@ def customer_order_stats(*, customer: Customer, today: date) -> OrderStats:
     )
 
 
-def customer_invoices(*, customer: Customer, limit: int = 10) -> list[Invoice]:
-    """Return the customer's invoices, open ones first (oldest due first), then the latest paid ones."""
-    invoices = Invoice.objects.for_tenant(customer.tenant_id).filter(customer=customer)
-    return cast(
+def customer_invoices(*, actor: Actor, customer: Customer, today: date, limit: int = 10) -> list[Invoice]:
+    """Return the customer's invoices as ``invoice_list`` sees them, open ones first (oldest due first),
+    then the latest paid ones; each carries ``outstanding`` and its ``state`` (``invoice_state``)."""
+    invoices = cast(
         "list[Invoice]",
         list(
-            invoices.annotate(
+            invoice_list(actor=actor, customer_id=customer.pk)
+            .annotate(
                 outstanding=_outstanding(),
                 is_settled=Case(When(amount__lte=F("paid_amount"), then=Value(1)), default=Value(0)),
-            ).order_by("is_settled", Case(When(is_settled=0, then=F("due_on"))), "-issued_on", "-pk")[:limit]
+            )
+            .order_by("is_settled", Case(When(is_settled=0, then=F("due_on"))), "-issued_on", "-pk")[:limit]
         ),
     )
+    for invoice in invoices:
+        invoice.state = invoice_state(invoice, today)  # type: ignore[attr-defined]
+    return invoices
 
 
 def customer_invoice_totals(*, customer: Customer, today: date) -> InvoiceTotals:
@@ -177,39 +187,33 @@ def customer_invoice_totals(*, customer: Customer, today: date) -> InvoiceTotals
 def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     """Return every section of one visible customer's page in eight queries.
 
-    Raises NotFound for another tenant's customer or, for a rep or manager, a customer outside
-    their book.
+    Each section is read through the same list selector as its API endpoint filtered to this customer
+    (``order_list``, ``invoice_list``, ``activity_list``, ``contact_list``, ``task_list``), so the page
+    shows a person exactly the rows the API shows them. Raises NotFound for another tenant's customer or,
+    for a rep or manager, a customer outside their book.
     """
     customer = customer_get(actor=actor, customer_id=customer_id)
-    tenant_id = customer.tenant_id
     today = tenant_today(actor.tenant)
     orders = (
-        Order.objects.for_tenant(tenant_id)
-        .filter(customer=customer)
+        order_list(actor=actor, customer_id=customer.pk)
+        # The page shows a line count, not the lines: count them in the same query.
+        .prefetch_related(None)
         .annotate(line_count=Count("lines"))
         .order_by("-order_date", "-pk")[:10]
     )
-    activities = (
-        Activity.objects.for_tenant(tenant_id)
-        .filter(customer=customer)
-        .select_related("user")
-        .order_by("-occurred_at", "-pk")[:12]
-    )
-    contacts = Contact.objects.for_tenant(tenant_id).filter(customer=customer).order_by("-is_primary", "name")
-    tasks = (
-        Task.objects.for_tenant(tenant_id)
-        .filter(customer=customer, status__in=OPEN_TASK_STATUSES)
-        .select_related("assigned_to")
-        .order_by(F("due_date").asc(nulls_last=True), "pk")[:20]
-    )
+    activities = activity_list(actor=actor, customer_id=customer.pk).order_by("-occurred_at", "-pk")[:12]
+    contacts = contact_list(actor=actor, customer_id=customer.pk).order_by("-is_primary", "name")[:50]
+    tasks = task_ordering(task_list(actor=actor, customer_id=customer.pk, statuses=OPEN_TASK_STATUSES), None)[
+        :20
+    ]
     return CustomerDetail(
         customer=customer,
         today=today,
         stats=customer_order_stats(customer=customer, today=today),
         orders=cast("list[Order]", list(orders)),
-        invoices=customer_invoices(customer=customer),
+        invoices=customer_invoices(actor=actor, customer=customer, today=today),
         invoice_totals=customer_invoice_totals(customer=customer, today=today),
         activities=list(activities),
-        contacts=list(contacts[:50]),
+        contacts=list(contacts),
         open_tasks=list(tasks),
     )

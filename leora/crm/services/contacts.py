@@ -22,10 +22,23 @@ def _demote_other_primaries(actor: Actor, contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, actor: Actor, customer_id: int, **fields: Any) -> Contact:
-    """Create a contact of a customer the actor can see (422 on ``customer_id`` otherwise)."""
+def contact_create(
+    *,
+    actor: Actor,
+    customer_id: int,
+    name: str,
+    title: str = "",
+    email: str | None = None,
+    phone: str = "",
+    is_primary: bool = False,
+) -> Contact:
+    """Create and return a contact of a customer the actor can see (422 on ``customer_id`` otherwise).
+    A new primary contact makes the customer's other contacts non-primary."""
     customer = visible_customer(actor=actor, customer_id=customer_id)
-    contact = Contact(tenant=actor.tenant, customer=customer, **fields)
+    contact = Contact(
+        tenant=actor.tenant, customer=customer, name=name, title=title, email=email or "", phone=phone,
+        is_primary=is_primary,
+    )  # fmt: skip
     contact.save(force_insert=True)
     if contact.is_primary:
         _demote_other_primaries(actor, contact)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from leora.crm.models import Customer
+from leora.crm.models import AccountType, Customer, CustomerStatus, LicenceType
 from leora.crm.services.common import (
     assignable_rep,
     changed_fields,
@@ -28,16 +28,41 @@ AUDITED_FIELDS = [
 
 
 @transaction.atomic
-def customer_create(*, actor: Actor, assigned_rep_id: int | None = None, **fields: Any) -> Customer:
-    """Create a customer. A rep's new accounts are assigned to themselves unless they name someone."""
+def customer_create(
+    *,
+    actor: Actor,
+    name: str,
+    account_number: str | None = None,
+    account_type: str = AccountType.PROSPECT,
+    status: str = CustomerStatus.ACTIVE,
+    assigned_rep_id: int | None = None,
+    territory: str = "",
+    street: str = "",
+    city: str = "",
+    region: str = "",
+    postal_code: str = "",
+    country: str = "US",
+    phone: str = "",
+    email: str | None = None,
+    licence_number: str = "",
+    licence_type: str = LicenceType.NONE,
+    notes: str = "",
+) -> Customer:
+    """Create a customer and return it. A rep's new accounts are assigned to themselves unless they name
+    someone; an account number is generated (C000001) when none is given."""
     if assigned_rep_id is None and actor.is_rep:
         assigned_rep_id = actor.user.pk
     rep = assignable_rep(actor=actor, user_id=assigned_rep_id)
-    chosen = fields.pop("account_number", None) or ""
+    chosen = account_number or ""
     customers = Customer.objects.for_tenant(actor.tenant)
     if chosen and customers.filter(account_number=chosen).exists():
         raise duplicate_number("account_number", chosen, "account number")
-    customer = Customer(tenant=actor.tenant, assigned_rep=rep, account_number=chosen, **fields)
+    customer = Customer(
+        tenant=actor.tenant, name=name, account_number=chosen, account_type=account_type, status=status,
+        assigned_rep=rep, territory=territory, street=street, city=city, region=region,
+        postal_code=postal_code, country=country, phone=phone, email=email or "",
+        licence_number=licence_number, licence_type=licence_type, notes=notes,
+    )  # fmt: skip
     insert_numbered(
         customer, numbers=customers, field="account_number", prefix="C", what="account number",
         generated=not chosen,

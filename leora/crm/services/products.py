@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from leora.crm.models import Product
+from leora.crm.models import Product, ProductCategory
 from leora.crm.services.common import changed_fields, duplicate_number, snapshot
 from leora.errors import Conflict
 from leora.tenancy.actors import Actor, require_role
@@ -26,11 +27,28 @@ def _check_sku_free(actor: Actor, sku: str, product: Product | None = None) -> N
 
 
 @transaction.atomic
-def product_create(*, actor: Actor, **fields: Any) -> Product:
-    """Create a product (admins only); a SKU already used in the tenant is a 409."""
+def product_create(
+    *,
+    actor: Actor,
+    sku: str,
+    name: str,
+    unit_price: Decimal,
+    brand: str = "",
+    category: str = ProductCategory.WINE,
+    active: bool = True,
+) -> Product:
+    """Create and return a product (admins only); a SKU already used in the tenant is a 409."""
     require_role(actor, Role.ADMIN)
-    _check_sku_free(actor, fields["sku"])
-    product = Product(tenant=actor.tenant, **fields)
+    _check_sku_free(actor, sku)
+    product = Product(
+        tenant=actor.tenant,
+        sku=sku,
+        name=name,
+        brand=brand,
+        category=category,
+        unit_price=unit_price,
+        active=active,
+    )
     product.save(force_insert=True)
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="product.create", obj=product,

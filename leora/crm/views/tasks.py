@@ -5,7 +5,6 @@ selectors and services as /api/tasks.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +25,7 @@ from leora.crm.visibility import visible_customers
 from leora.errors import DomainError, Forbidden, NotFound
 from leora.pages import (
     actor_of_page,
+    add_toast,
     form_add_domain_errors,
     page_slice,
     render_page,
@@ -245,15 +245,9 @@ def _move(request: HttpRequest, task_id: int, *, complete: bool) -> HttpResponse
             "next_url": _safe_next(request),
             "show_assignee": request.POST.get("show_assignee") == "1",
         }
-        response = render(request, "crm/tasks/_row.html", context)
-        response["HX-Trigger"] = _toast_header(text)
-        return response
+        return add_toast(render(request, "crm/tasks/_row.html", context), text)
     messages.success(request, text)
     return redirect(_safe_next(request))
-
-
-def _toast_header(text: str) -> str:
-    return json.dumps({"toast": {"text": text, "kind": "success"}})
 
 
 @login_required
