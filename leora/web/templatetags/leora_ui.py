@@ -1,4 +1,5 @@
-"""Template helpers shared by every page: money, relative dates, navigation state, sortable headers.
+"""Template helpers shared by every page: money, relative dates, navigation state, sortable headers,
+form fields.
 
 {% load leora_ui %}
 {% money order.total %}                 money in the tenant's currency ("$1,234.50")
@@ -7,18 +8,50 @@
 {% nav_current "/customers/" %}         aria-current="page" when the request is under that path
 {% sort_header "Name" "name" %}         a <th> whose link sorts by ?sort=name / ?sort=-name
 {% account_type_badge customer %}       the account type as a badge
+{% field form.title label="Title" %}    a form field: label, the form's widget, help text, inline error
+{% field form.customer label="Customer" optional=True %}
+  <select id="{{ field.id }}" name="{{ field.name }}" class="select" {{ field.aria }}>…</select>
+{% endfield %}                          the same wrapper around a control written by hand (htmx attributes,
+                                        options from the view); ``field.aria`` holds aria-invalid and
+                                        aria-describedby for the control
+{% field id="import-file" label="File" %}<input id="{{ field.id }}" …>{% endfield %}
+                                        a field that is no form's: errors come from ``errors=``
+
+Every labelled input of a page goes through ``{% field %}``, so the label, hint and error markup
+(components/field.html) and the ids that tie them together exist once. Its arguments:
+
+  (first, optional)  a BoundField: gives the id, name, label and errors
+  label="…"          the label text; optional=True adds a quiet "(optional)"
+  help="…"           a hint under the control, named by aria-describedby
+  errors=…           a message or a list of them, for fields that are no form's (a form field's own
+                     errors are used otherwise); the control gets aria-invalid="true"
+  client_errors=True an empty hidden error line that a script fills in (the metric editor)
+  id="…" name="…"    override the bound field's, or name a field that is no form's
+  class="…"          more classes on the wrapper ("toolbar-search", "only-mobile")
+  indicator="…"      id of an htmx spinner shown inside the label while a request runs
+  anything else      attributes of the default widget: placeholder="…", type="datetime-local",
+                     autocomplete="off", autofocus=True (True adds the bare attribute, False omits it)
+
+A ``{% field %}`` has a body when an ``{% endfield %}`` comes before the next ``{% field %}``
+(fields never nest). Ids: a form field's hint and error are ``hint-<name>`` and ``error-<name>``;
+a field that is no form's uses ``<id>-hint`` and ``<id>-error``.
 """
 
 from __future__ import annotations
 
+import copy
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.forms.widgets import Input
+from django.template.base import FilterExpression, NodeList, Parser, Token, TokenType, token_kwargs
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from leora.pages import url_with
@@ -158,3 +191,143 @@ def sort_header(
         label,
         icon,
     )
+
+
+# Arguments of {% field %} that shape the wrapper; any other keyword is an attribute of the widget.
+_FIELD_OPTIONS = frozenset(
+    {"label", "help", "errors", "client_errors", "id", "name", "class", "indicator", "optional"}
+)
+_WIDGET_CLASSES = ((forms.Select, "select"), (forms.SelectMultiple, "select"), (forms.Textarea, "textarea"))
+
+
+@dataclass(frozen=True)
+class FieldParts:
+    """What the body of a ``{% field %}`` block sees as ``field``."""
+
+    id: str
+    name: str
+    errors: list[str]
+    aria: SafeString
+
+
+def _has_body(parser: Parser) -> bool:
+    # Parser.tokens holds the rest of the template in reverse: look at what comes next, in order.
+    tokens: list[Token] = parser.tokens  # type: ignore[assignment]
+    for token in reversed(tokens):
+        if token.token_type is not TokenType.BLOCK:
+            continue
+        tag = token.contents.split(maxsplit=1)[0] if token.contents else ""
+        if tag == "endfield":
+            return True
+        if tag == "field":
+            return False
+    return False
+
+
+@register.tag("field")
+def field_tag(parser: Parser, token: Token) -> FieldNode:
+    """Parse ``{% field [bound_field] key=value … %}``, with or without a body up to ``{% endfield %}``."""
+    bits = token.split_contents()[1:]
+    bound = parser.compile_filter(bits.pop(0)) if bits and "=" not in bits[0] else None
+    options = token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError(f"{{% field %}} takes key=value arguments, not {bits[0]!r}")
+    body: NodeList | None = None
+    if _has_body(parser):
+        body = parser.parse(("endfield",))
+        parser.delete_first_token()
+        widget_attrs = set(options) - _FIELD_OPTIONS
+        if widget_attrs:
+            raise template.TemplateSyntaxError(
+                f"{{% field %}} with a body writes its own control; {sorted(widget_attrs)} do nothing"
+            )
+    elif bound is None:
+        raise template.TemplateSyntaxError("{% field %} without a form field needs a body")
+    return FieldNode(bound, options, body)
+
+
+def _error_list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(message) for message in value]
+
+
+class FieldNode(template.Node):
+    def __init__(
+        self, bound: FilterExpression | None, options: dict[str, FilterExpression], body: NodeList | None
+    ) -> None:
+        self.bound = bound
+        self.options = options
+        self.body = body
+
+    def render(self, context: template.Context) -> str:
+        values = {key: value.resolve(context) for key, value in self.options.items()}
+        bound = self.bound.resolve(context) if self.bound is not None else None
+        if bound is not None and not isinstance(bound, forms.BoundField):
+            raise template.TemplateSyntaxError(f"{{% field %}} expected a form field, got {bound!r}")
+        field_id = str(values.pop("id", "") or (bound.id_for_label if bound is not None else ""))
+        name = str(values.pop("name", "") or (bound.html_name if bound is not None else ""))
+        label = values.pop("label", None)
+        if label is None and bound is not None:
+            label = bound.label
+        help_text = values.pop("help", "")
+        client_errors = bool(values.pop("client_errors", False))
+        if "errors" in values:
+            errors = _error_list(values.pop("errors"))
+        else:
+            errors = _error_list(bound.errors if bound is not None else None)
+        if bound is not None:
+            help_id, error_id = f"hint-{name}", f"error-{name}"
+        else:
+            help_id, error_id = f"{field_id}-hint", f"{field_id}-error"
+        described = [help_id] if help_text else []
+        if errors or client_errors:
+            described.append(error_id)
+        aria_attrs: dict[str, str] = {}
+        if errors:
+            aria_attrs["aria-invalid"] = "true"
+        if described:
+            aria_attrs["aria-describedby"] = " ".join(described)
+        wrapper = {key: values.pop(key, "") for key in ("class", "indicator", "optional")}
+
+        if self.body is not None:
+            parts = FieldParts(
+                id=field_id,
+                name=name,
+                errors=errors,
+                aria=format_html_join(" ", '{}="{}"', aria_attrs.items()),
+            )
+            with context.push(field=parts):
+                control = self.body.render(context)
+        else:
+            assert bound is not None
+            control = _default_widget(bound, field_id, {**values, **aria_attrs})
+        return render_to_string(
+            "components/field.html",
+            {
+                "id": field_id,
+                "label": label,
+                "control": control,
+                "help": help_text,
+                "help_id": help_id,
+                "errors": errors,
+                "error_id": error_id,
+                "client_errors": client_errors,
+                **wrapper,
+            },
+        )
+
+
+def _default_widget(bound: forms.BoundField, field_id: str, attrs: dict[str, Any]) -> SafeString:
+    """Render the form's own widget with our control classes and the given attributes."""
+    widget = bound.field.widget
+    css = next((name for kind, name in _WIDGET_CLASSES if isinstance(widget, kind)), "input")
+    attrs = {"class": css, **attrs, "id": field_id}
+    input_type = attrs.pop("type", None)
+    if input_type is not None and isinstance(widget, Input):
+        # The input type is a property of the widget, not an attribute: set it on a copy.
+        widget = copy.copy(widget)
+        widget.input_type = str(input_type)
+    return bound.as_widget(widget=widget, attrs=attrs)
