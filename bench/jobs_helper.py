@@ -64,7 +64,7 @@ def main() -> None:
         Job.objects.all()._raw_delete(Job.objects.db)
         WorkerHeartbeat.objects.all().delete()
     elif step == "enqueue-leora":
-        from leora.jobs.services import job_enqueue, job_enqueue_many
+        from leora.jobs.queue import job_enqueue, job_enqueue_many
 
         if spread:
             # A steady trickle: one job at a time, as an application would enqueue them.

@@ -7,7 +7,8 @@ import time
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from leora.jobs.models import Job, JobStatus
+from leora.jobs.models import Job
+from leora.jobs.queue import held_jobs
 
 if TYPE_CHECKING:
     from leora.tenancy.models import Tenant
@@ -77,7 +78,7 @@ class JobContext:
         if value >= 100 or now - self._last_progress_write >= PROGRESS_WRITE_INTERVAL:
             self._last_progress_write = now
             # Guarded by the lease: a worker that lost the job must not overwrite the new owner's progress.
-            Job.objects.filter(pk=self.job.pk, locked_by=self.worker_id, status=JobStatus.PROCESSING).update(
+            held_jobs(worker_id=self.worker_id, job_ids=[self.job.pk]).update(
                 progress=value, progress_message=message[:200]
             )
             self.job.progress = value

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -14,22 +11,24 @@ from uuid import UUID
 from django.db import connection
 
 from leora.jobs.conf import job_setting
-from leora.jobs.runner import Outcome, run_job
+from leora.jobs.queue import job_claim, job_heartbeat, job_recover, new_worker_id
+from leora.jobs.runner import OutcomeCounts, run_job
 from leora.jobs.schedule import schedule_tick
-from leora.jobs.services import job_claim, job_heartbeat, job_recover
 
 
 @dataclass
-class ProcessReport:
-    processed: int = 0
-    succeeded: int = 0
-    failed: int = 0
-    retried: int = 0
-    cancelled: int = 0
+class ProcessReport(OutcomeCounts):
+    """What one ``POST /api/jobs/process`` did: the outcome of every job it ran, and its housekeeping."""
+
     recovered: int = 0
     scheduled: int = 0
     job_ids: list[UUID] = field(default_factory=list)
     elapsed_seconds: float = 0.0
+
+    @property
+    def processed(self) -> int:
+        """Return how many jobs this call ran, whatever their outcome (lost ones included)."""
+        return self.total
 
 
 class _LeaseKeeper(threading.Thread):
@@ -64,7 +63,7 @@ def process_jobs(
     no worker at all still runs its periodic jobs. Returns the counts and the ids of the jobs run.
     """
     started = time.monotonic()
-    worker_id = f"http:{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    worker_id = new_worker_id(prefix="http:")
     report = ProcessReport()
     report.scheduled = len(schedule_tick())
     requeued, failed = job_recover()
@@ -82,16 +81,8 @@ def process_jobs(
             keeper.job_id = job.pk
             outcome = run_job(job, worker_id=worker_id, cancel_event=keeper.cancel_event)
             keeper.job_id = None
-            report.processed += 1
+            report.add(outcome)
             report.job_ids.append(job.pk)
-            if outcome == Outcome.SUCCEEDED:
-                report.succeeded += 1
-            elif outcome == Outcome.RETRIED:
-                report.retried += 1
-            elif outcome == Outcome.FAILED:
-                report.failed += 1
-            elif outcome == Outcome.CANCELLED:
-                report.cancelled += 1
     finally:
         keeper.stopped.set()
         keeper.join(timeout=5)

@@ -17,8 +17,8 @@ from pydantic import ValidationError as PydanticValidationError
 
 from leora.jobs.context import JobCancelled, JobContext, PermanentFailure
 from leora.jobs.models import Job, JobStatus
+from leora.jobs.queue import job_complete, job_fail, job_finish_cancelled
 from leora.jobs.registry import get_type
-from leora.jobs.services import job_complete, job_fail, job_finish_cancelled
 from leora.tenancy.scoping import scopes_disabled, tenant_scope
 
 log = logging.getLogger("leora.jobs")
@@ -31,6 +31,35 @@ class Outcome(enum.Enum):
     CANCELLED = "cancelled"
     LOST = "lost"
     """The worker's lease ran out meanwhile; someone else owns the job now."""
+
+
+@dataclass
+class OutcomeCounts:
+    """How many jobs ended in each outcome: what the worker, ``leora worker`` and
+    ``POST /api/jobs/process`` report. One field per Outcome, named by its value."""
+
+    succeeded: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    lost: int = 0
+
+    def add(self, outcome: Outcome, *, count: int = 1) -> None:
+        """Count ``count`` more jobs that ended in ``outcome``."""
+        setattr(self, outcome.value, getattr(self, outcome.value) + count)
+
+    @property
+    def total(self) -> int:
+        """Return how many jobs were counted, whatever their outcome."""
+        return sum(self.by_outcome().values())
+
+    def by_outcome(self) -> dict[str, int]:
+        """Return the count of every outcome, keyed by its value, in Outcome order."""
+        return {outcome.value: getattr(self, outcome.value) for outcome in Outcome}
+
+    def summary(self) -> str:
+        """Return the counts as text: ``3 succeeded, 1 retried, 0 failed, 0 cancelled, 0 lost``."""
+        return ", ".join(f"{n} {name}" for name, n in self.by_outcome().items())
 
 
 @dataclass

@@ -23,8 +23,8 @@ from django.utils import timezone
 from leora.jobs.conf import job_setting
 from leora.jobs.handlers._pending import not_implemented
 from leora.jobs.models import ScheduleRun
+from leora.jobs.queue import job_enqueue
 from leora.jobs.registry import get_type
-from leora.jobs.services import job_enqueue
 from leora.tenancy.models import Tenant
 
 log = logging.getLogger("leora.jobs.schedule")

@@ -74,6 +74,7 @@ class ProcessOut(Schema):
     failed: int
     retried: int
     cancelled: int
+    lost: int = Field(description="jobs whose lease ran out while they ran; another worker owns them now")
     recovered: int
     scheduled: int
     job_ids: list[UUID]

@@ -10,9 +10,10 @@ from uuid import UUID
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from leora.errors import Forbidden, NotFound
+from leora.errors import NotFound
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
-from leora.tenancy.actors import Actor
+from leora.tenancy.actors import Actor, require_role
+from leora.tenancy.models import Role
 
 JOB_ORDERING = {"created_at", "finished_at", "priority", "status", "type", "attempts"}
 WORKER_SEEN_WINDOW = timedelta(minutes=5)
@@ -49,8 +50,7 @@ def job_list(
     search: str | None = None,
 ) -> QuerySet[Job]:
     """Return the tenant's jobs for an admin, newest first, filtered."""
-    if not actor.is_admin:
-        raise Forbidden("only admins can list jobs")
+    require_role(actor, Role.ADMIN, message="only admins can list jobs")
     jobs = _visible_jobs(actor).select_related("created_by")
     if status:
         jobs = jobs.filter(status=status)

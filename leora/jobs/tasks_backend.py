@@ -19,7 +19,7 @@ from typing_extensions import ParamSpec
 
 from leora.jobs.context import JobContext, PermanentFailure
 from leora.jobs.models import Job, JobStatus
-from leora.jobs.services import job_enqueue
+from leora.jobs.queue import job_enqueue
 from leora.tenancy.models import Tenant
 from leora.tenancy.scoping import active_tenant_id
 

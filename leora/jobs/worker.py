@@ -16,7 +16,6 @@ import signal
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import FrameType
@@ -28,8 +27,15 @@ from django.utils import timezone
 
 from leora.jobs.conf import job_setting
 from leora.jobs.models import Job, WorkerHeartbeat
-from leora.jobs.runner import call_handler, record_failure
-from leora.jobs.services import job_claim, job_complete_many, job_heartbeat, job_recover, job_release
+from leora.jobs.queue import (
+    job_claim,
+    job_complete_many,
+    job_heartbeat,
+    job_recover,
+    job_release,
+    new_worker_id,
+)
+from leora.jobs.runner import Outcome, OutcomeCounts, call_handler, record_failure
 
 log = logging.getLogger("leora.jobs.worker")
 
@@ -37,29 +43,11 @@ log = logging.getLogger("leora.jobs.worker")
 FLUSH_INTERVAL = 0.25
 
 
-def new_worker_id() -> str:
-    """Return an id naming this host and process, unique across restarts."""
-    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 @dataclass
 class Held:
     job: Job
     cancel_event: threading.Event = field(default_factory=threading.Event)
     claimed_at: float = field(default_factory=time.monotonic)
-
-
-@dataclass
-class WorkerStats:
-    succeeded: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    lost: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.succeeded + self.retried + self.failed + self.cancelled + self.lost
 
 
 class Worker:
@@ -86,7 +74,7 @@ class Worker:
         self.schedule = schedule
         self.worker_id = worker_id or new_worker_id()
         self.stop_event = threading.Event()
-        self.stats = WorkerStats()
+        self.stats = OutcomeCounts()
         self._held: dict[UUID, Held] = {}
         self._lock = threading.Lock()
         self._reserved = 0
@@ -120,9 +108,9 @@ class Worker:
             for job in jobs:
                 self._held.pop(job.pk, None)
 
-    def _count(self, outcome: str, n: int = 1) -> None:
+    def _count(self, outcome: Outcome, *, count: int = 1) -> None:
         with self._lock:
-            setattr(self.stats, outcome, getattr(self.stats, outcome) + n)
+            self.stats.add(outcome, count=count)
 
     # ---------------------------------------------------------------------------------- job loop
 
@@ -176,7 +164,7 @@ class Worker:
                 else:
                     assert ran.error is not None
                     outcome = record_failure(item.job, worker_id=self.worker_id, error=ran.error)
-                    self._count(outcome.value)
+                    self._count(outcome)
                     self._drop([item.job])
                 if done and time.monotonic() - last_flush >= FLUSH_INTERVAL:
                     self._flush(done)
@@ -191,8 +179,8 @@ class Worker:
         if not done:
             return
         completed = job_complete_many(completions=done, worker_id=self.worker_id)
-        self._count("succeeded", completed)
-        self._count("lost", len(done) - completed)
+        self._count(Outcome.SUCCEEDED, count=completed)
+        self._count(Outcome.LOST, count=len(done) - completed)
         self._drop([job for job, _ in done])
 
     # ------------------------------------------------------------------------------ housekeeping
@@ -253,7 +241,7 @@ class Worker:
         log.info("event=worker.stopping worker=%s signal=%s", self.worker_id, signum)
         self.stop_event.set()
 
-    def run(self, *, install_signals: bool = True) -> WorkerStats:
+    def run(self, *, install_signals: bool = True) -> OutcomeCounts:
         """Run until stopped (signal, --max-jobs, or an empty queue with --burst); return the counts."""
         if install_signals:
             signal.signal(signal.SIGTERM, self._on_signal)
@@ -292,14 +280,7 @@ class Worker:
         WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
             stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
         )
-        log.info(
-            "event=worker.stopped worker=%s succeeded=%d retried=%d failed=%d cancelled=%d lost=%d",
-            self.worker_id,
-            self.stats.succeeded,
-            self.stats.retried,
-            self.stats.failed,
-            self.stats.cancelled,
-            self.stats.lost,
-        )
+        counts = " ".join(f"{name}={n}" for name, n in self.stats.by_outcome().items())
+        log.info("event=worker.stopped worker=%s %s", self.worker_id, counts)
         connection.close()
         return self.stats

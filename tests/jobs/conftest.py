@@ -23,7 +23,16 @@ def rng() -> random.Random:
 
 
 def reload(job: Job) -> Job:
+    """Return ``job`` as stored now."""
     return Job.objects.get(pk=job.pk)
+
+
+def raised(exc: Exception) -> Exception:
+    """Return ``exc`` after raising it, so it carries a traceback like a handler's error does."""
+    try:
+        raise exc
+    except Exception as caught:
+        return caught
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
-from leora.jobs.services import job_claim, job_enqueue, job_fail
+from leora.jobs.queue import job_claim, job_enqueue, job_fail
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
 

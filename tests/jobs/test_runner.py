@@ -9,9 +9,10 @@ import pytest
 from leora.crm.models import Customer
 from leora.jobs.context import JobContext
 from leora.jobs.models import JobStatus
+from leora.jobs.queue import job_claim, job_enqueue
 from leora.jobs.registry import Payload, register, unregister
 from leora.jobs.runner import Outcome, run_job
-from leora.jobs.services import job_cancel, job_claim, job_enqueue
+from leora.jobs.services import job_cancel
 from leora.tenancy.scoping import active_tenant_id, scopes_disabled
 from tests.conftest import World
 from tests.factories import actor, make_customer

@@ -10,8 +10,8 @@ import pytest
 from leora.jobs import registry
 from leora.jobs.handlers._pending import not_implemented
 from leora.jobs.models import Job, JobStatus, ScheduleRun
+from leora.jobs.queue import job_claim, job_complete
 from leora.jobs.schedule import latest_slot, schedule_tick
-from leora.jobs.services import job_claim, job_complete
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db

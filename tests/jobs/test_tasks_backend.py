@@ -9,8 +9,8 @@ from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from leora.jobs.models import Job, JobStatus
+from leora.jobs.queue import job_claim
 from leora.jobs.runner import run_job
-from leora.jobs.services import job_claim
 from leora.tenancy.scoping import tenant_scope
 from tests.conftest import World
 from tests.jobs import tasks_for_tests as tasks

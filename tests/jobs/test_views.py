@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from leora.jobs.models import Job, JobStatus
-from leora.jobs.services import job_claim, job_enqueue, job_fail
+from leora.jobs.queue import job_claim, job_enqueue, job_fail
 from tests.conftest import World
-from tests.jobs.test_services import raised
+from tests.jobs.conftest import raised
 
 pytestmark = pytest.mark.django_db
 

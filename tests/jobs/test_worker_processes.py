@@ -12,7 +12,8 @@ import pytest
 from django.db import connection
 
 from leora.jobs.models import Job, JobStatus, WorkerHeartbeat
-from leora.jobs.services import job_cancel, job_enqueue, job_enqueue_many, job_recover
+from leora.jobs.queue import job_enqueue, job_enqueue_many, job_recover
+from leora.jobs.services import job_cancel
 from tests.conftest import World
 from tests.factories import actor
 from tests.jobs import recording_worker

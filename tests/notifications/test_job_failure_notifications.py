@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from leora.jobs.models import Job
-from leora.jobs.services import job_claim, job_enqueue, job_fail
+from leora.jobs.queue import job_claim, job_enqueue, job_fail
 from leora.notifications.models import Notification
 from leora.notifications.services import job_failure_notify
 from leora.tenancy.models import Role

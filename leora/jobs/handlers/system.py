@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from leora.jobs.context import JobContext
+from leora.jobs.queue import job_cleanup, job_recover
 from leora.jobs.registry import Payload, register
-from leora.jobs.services import job_cleanup, job_recover
 
 
 class EmptyPayload(Payload):

@@ -55,10 +55,7 @@ class Command(BaseCommand):
         )
         stats = worker.run()
         if options["verbosity"] >= 1:
-            self.stdout.write(
-                f"worker {worker.worker_id} stopped: {stats.succeeded} succeeded, {stats.retried} retried, "
-                f"{stats.failed} failed, {stats.cancelled} cancelled"
-            )
+            self.stdout.write(f"worker {worker.worker_id} stopped: {stats.summary()}")
 
     @staticmethod
     def _child_args(options: dict[str, Any]) -> list[str]:
