@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from leora.jobs.queue import job_claim, job_enqueue
 from leora.jobs.runner import Outcome, run_job
-from leora.jobs.services import job_claim, job_enqueue
 from leora.notifications.models import Notification
 from tests.conftest import World
 from tests.notifications.helpers import notify, read_at, signed_in
