@@ -14,11 +14,8 @@ from ninja import Query, Router, Status
 
 from leora.errors import InvalidInput
 from leora.metrics.evaluation import analyse_for_tenant, load_metric, preview
-from leora.metrics.formula import FormulaError, FType, public_attributes
+from leora.metrics.formula import FormulaError, FType, ReferencedMetric
 from leora.metrics.formula.builder import to_builder
-from leora.metrics.formula.catalog import attribute_types
-from leora.metrics.formula.parser import parse
-from leora.metrics.formula.types import ReferencedMetric, check
 from leora.metrics.models import MetricKind
 from leora.metrics.schemas import (
     AttributeOut,
@@ -39,6 +36,7 @@ from leora.metrics.schemas import (
 )
 from leora.metrics.selectors import (
     METRIC_ORDERING,
+    attribute_list,
     metric_diff,
     metric_export,
     metric_get,
@@ -182,14 +180,12 @@ def diff_definition(
 @router.post("/validate", response=ValidateOut, summary="Check a formula as you type")
 def validate(request: HttpRequest, payload: ValidateIn) -> dict[str, Any]:
     actor = actor_of(request)
+    # Editing an existing metric: a reference to itself must show up as a cycle.
+    overlay = (
+        {payload.code: ReferencedMetric(payload.code, payload.kind, payload.formula)} if payload.code else {}
+    )
     try:
-        if payload.code:
-            # Editing an existing metric: a reference to itself must show up as a cycle.
-            resolve = _self_aware_resolver(actor.tenant, payload.code, payload.kind, payload.formula)
-            checked = check(parse(payload.formula), kind=payload.kind, attribute_types=attribute_types(),
-                            resolve=resolve)  # fmt: skip
-        else:
-            checked = analyse_for_tenant(actor.tenant, payload.formula, payload.kind)
+        checked = analyse_for_tenant(actor.tenant, payload.formula, payload.kind, overlay)
     except FormulaError as error:
         return {"ok": False, "type": None, "attributes": [], "errors": [error.as_dict()], "builder": None}
     builder = to_builder(checked.tree) if checked.type == FType.BOOLEAN else None
@@ -200,13 +196,6 @@ def validate(request: HttpRequest, payload: ValidateIn) -> dict[str, Any]:
         "errors": [],
         "builder": builder,
     }
-
-
-def _self_aware_resolver(tenant: Any, code: str, kind: str, formula: str) -> Any:
-    from leora.metrics.evaluation import resolver_for
-
-    stored = resolver_for(tenant)
-    return lambda ref: ReferencedMetric(code, kind, formula) if ref == code else stored(ref)
 
 
 @router.post("/preview", response={200: PreviewOut, 422: ErrorBody}, summary="Test a formula on live data")
@@ -246,11 +235,7 @@ def templates(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/attributes", response=list[AttributeOut], summary="The attributes formulas can use")
 def attributes(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        {"name": s.name, "type": s.type.value, "unit": s.unit, "description": s.description,
-         "choices": list(s.choices)}
-        for s in public_attributes().values()
-    ]  # fmt: skip
+    return attribute_list()
 
 
 @router.get("/export", summary="Every current definition as JSON or YAML")

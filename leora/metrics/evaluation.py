@@ -14,7 +14,15 @@ from leora.crm.models import Customer
 from leora.crm.visibility import visible_customers
 from leora.errors import InvalidInput, NotFound
 from leora.metrics import cache
-from leora.metrics.formula import BuildContext, Checked, Compiler, FType, ReferencedMetric, analyse
+from leora.metrics.formula import (
+    BuildContext,
+    Checked,
+    Compiler,
+    FType,
+    MetricResolver,
+    ReferencedMetric,
+    analyse,
+)
 from leora.metrics.formula.catalog import CUSTOMER, from_day_number
 from leora.metrics.models import MetricDefinition, MetricKind, MetricVersion
 from leora.tenancy.actors import Actor
@@ -36,10 +44,14 @@ def current_version(tenant: Tenant | int, code: str) -> MetricVersion | None:
     )
 
 
-def resolver_for(tenant: Tenant | int) -> Any:
-    """Return a function resolving ``metric.<code>`` references to the tenant's current versions."""
+def resolver_for(tenant: Tenant | int, overlay: dict[str, ReferencedMetric] | None = None) -> MetricResolver:
+    """Return a function resolving ``metric.<code>`` references to the tenant's current versions;
+    a code in ``overlay`` resolves to the metric given there instead (one being created or edited)."""
+    pending = overlay or {}
 
     def resolve(code: str) -> ReferencedMetric | None:
+        if code in pending:
+            return pending[code]
         version = current_version(tenant, code)
         if version is None:
             return None
@@ -48,19 +60,22 @@ def resolver_for(tenant: Tenant | int) -> Any:
     return resolve
 
 
-def analyse_for_tenant(tenant: Tenant | int, formula: str, kind: str) -> Checked:
-    """Parse and type-check ``formula`` with the tenant's metrics resolvable; raises FormulaError."""
-    return analyse(formula, kind=kind, resolve=resolver_for(tenant))
+def analyse_for_tenant(
+    tenant: Tenant | int, formula: str, kind: str, overlay: dict[str, ReferencedMetric] | None = None
+) -> Checked:
+    """Parse and type-check ``formula`` with the tenant's metrics (and ``overlay``) resolvable;
+    returns the checked formula, raises FormulaError."""
+    return analyse(formula, kind=kind, resolve=resolver_for(tenant, overlay))
 
 
 def condition_of(checked: Checked, ctx: BuildContext) -> Any:
     """Return the filter condition of a checked segment formula."""
-    return Compiler(ctx, checked.metrics).condition(checked.tree)
+    return Compiler(ctx, checked).condition(checked.tree)
 
 
 def value_of(checked: Checked, ctx: BuildContext) -> Any:
     """Return the expression of a checked value formula (a float per customer)."""
-    return Compiler(ctx, checked.metrics).value(checked.tree)
+    return Compiler(ctx, checked).value(checked.tree)
 
 
 def filter_segment(customers: QuerySet[Customer], checked: Checked, ctx: BuildContext) -> QuerySet[Customer]:
@@ -146,9 +161,9 @@ def metric_values(
     stored = _stored(tenant, code, scope)
     if stored.version.kind != MetricKind.VALUE:
         raise InvalidInput.on("code", f"{code} is a segment; use metric_customers")
-    base = visible_customers(scope) if customers is None else customers.filter(tenant_id=tenant.pk)
-    if customers is not None and not scope.sees_whole_tenant:
-        base = base.filter(assigned_rep_id__in=scope.team_user_ids)
+    visible = visible_customers(scope)
+    # Narrowed by the one visibility rule rather than a copy of it.
+    base = visible if customers is None else customers.filter(pk__in=visible.values("pk"))
     return base.annotate(**{name: value_of(stored.checked, build_context(tenant, today))})
 
 

@@ -3,8 +3,13 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from leora.metrics.models import MetricKind
+from leora.metrics.formula.parser import MAX_LENGTH
+from leora.metrics.models import CODE_MAX_LENGTH, CODE_RULE, LABEL_MAX_LENGTH, NAME_MAX_LENGTH, MetricKind
 from leora.pagination import ListParams
+
+# The parser refuses a formula over MAX_LENGTH with the position where it goes over; this bound
+# only keeps bodies far beyond that from being parsed at all.
+FORMULA_MAX_INPUT = 2 * MAX_LENGTH
 
 
 class MetricOut(Schema):
@@ -49,23 +54,23 @@ class MetricDetailOut(MetricOut):
 
 
 class MetricIn(Schema):
-    code: str = Field(..., max_length=64, description="lower-case letters, digits and _; 3 to 64")
-    name: str = Field(..., max_length=200)
+    code: str = Field(..., max_length=CODE_MAX_LENGTH, description=CODE_RULE)
+    name: str = Field(..., max_length=NAME_MAX_LENGTH)
     kind: MetricKind
-    formula: str = Field(..., max_length=4000)
+    formula: str = Field(..., max_length=FORMULA_MAX_INPUT)
     description: str = ""
-    unit: str = Field("", max_length=30)
-    format: str = Field("", max_length=30)
+    unit: str = Field("", max_length=LABEL_MAX_LENGTH)
+    format: str = Field("", max_length=LABEL_MAX_LENGTH)
     change_note: str = ""
 
 
 class MetricPatch(Schema):
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=NAME_MAX_LENGTH)
     kind: MetricKind | None = None
-    formula: str | None = Field(None, max_length=4000)
+    formula: str | None = Field(None, max_length=FORMULA_MAX_INPUT)
     description: str | None = None
-    unit: str | None = Field(None, max_length=30)
-    format: str | None = Field(None, max_length=30)
+    unit: str | None = Field(None, max_length=LABEL_MAX_LENGTH)
+    format: str | None = Field(None, max_length=LABEL_MAX_LENGTH)
     change_note: str = ""
     expected_version: int | None = Field(
         None, description="the version you edited; 409 if it is no longer current"
@@ -82,7 +87,7 @@ class MetricFilters(ListParams):
 
 
 class ValidateIn(Schema):
-    formula: str = Field(..., max_length=4000)
+    formula: str = Field(..., max_length=FORMULA_MAX_INPUT)
     kind: MetricKind = MetricKind.SEGMENT
     code: str | None = Field(None, description="the metric being edited, so references to itself are cycles")
 
@@ -105,7 +110,7 @@ class ValidateOut(Schema):
 
 
 class PreviewIn(Schema):
-    formula: str | None = Field(None, max_length=4000)
+    formula: str | None = Field(None, max_length=FORMULA_MAX_INPUT)
     kind: MetricKind = MetricKind.SEGMENT
     code: str | None = None
     today: str | None = Field(None, description="evaluate as of this date (YYYY-MM-DD); default: today")

@@ -10,11 +10,11 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from leora.errors import InvalidInput, NotFound
 from leora.metrics.defaults import TEMPLATES
-from leora.metrics.models import MetricDefinition, MetricVersion
+from leora.metrics.formula.catalog import CUSTOMER, Entity, public_attributes
+from leora.metrics.models import VERSIONED_FIELDS, MetricDefinition, MetricVersion
 from leora.tenancy.actors import Actor
 
 METRIC_ORDERING = {"code", "name", "kind", "current_version", "created_at", "updated_at"}
-DIFF_FIELDS = ["name", "description", "kind", "formula", "unit", "format"]
 
 
 def with_current(definitions: QuerySet[MetricDefinition]) -> QuerySet[MetricDefinition]:
@@ -112,7 +112,7 @@ def metric_diff(*, definition: MetricDefinition, from_version: int, to_version: 
     new = metric_version_get(definition=definition, version=to_version, field="to")
     changes = [
         {"field": name, "before": getattr(old, name), "after": getattr(new, name)}
-        for name in DIFF_FIELDS
+        for name in VERSIONED_FIELDS
         if getattr(old, name) != getattr(new, name)
     ]
     return {
@@ -152,3 +152,19 @@ def metric_export(*, actor: Actor, include_deprecated: bool = False) -> dict[str
             for d in definitions
         ]
     }
+
+
+def attribute_list(*, entity: Entity = CUSTOMER) -> list[dict[str, Any]]:
+    """Return the attributes formulas about ``entity`` can use, in catalog order, each as
+    ``{"name", "type", "unit", "description", "choices"}``: what the API lists and the editor offers.
+    The catalog is the same for every tenant."""
+    return [
+        {
+            "name": spec.name,
+            "type": spec.type.value,
+            "unit": spec.unit,
+            "description": spec.description,
+            "choices": list(spec.choices),
+        }
+        for spec in public_attributes(entity).values()
+    ]

@@ -5,6 +5,7 @@ made atomically with its audit event. Evaluation for the rest of Leora lives in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +16,20 @@ from django.utils import timezone
 from leora.errors import Conflict, FieldError, InvalidInput, NotFound
 from leora.metrics import cache
 from leora.metrics.defaults import TEMPLATES
-from leora.metrics.evaluation import metric_count, metric_customers, metric_values, resolver_for
-from leora.metrics.formula import Checked, FormulaError, ReferencedMetric, analyse
-from leora.metrics.models import CODE_PATTERN, MetricDefinition, MetricKind, MetricVersion
+from leora.metrics.evaluation import analyse_for_tenant, metric_count, metric_customers, metric_values
+from leora.metrics.formula import Checked, FormulaError, ReferencedMetric
+from leora.metrics.models import (
+    VERSIONED_FIELDS,
+    MetricDefinition,
+    MetricVersion,
+    code_problem,
+    kind_problem,
+    label_problem,
+    name_problem,
+)
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role, Tenant
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 __all__ = [
     "FormulaInvalid",
@@ -35,8 +44,6 @@ __all__ = [
     "metric_values",
     "metrics_import",
 ]
-
-VERSIONED_FIELDS = ["name", "description", "kind", "formula", "unit", "format"]
 
 
 class FormulaInvalid(InvalidInput):
@@ -55,38 +62,37 @@ class FormulaInvalid(InvalidInput):
         }
 
 
-def _check_code(code: str) -> None:
-    if not re.fullmatch(CODE_PATTERN, code):
-        raise InvalidInput.on(
-            "code", "a code is 3 to 64 characters: a lower-case letter, then lower-case letters, digits or _"
-        )
+def _field_problems(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Return ``(field, message)`` for every invalid versioned field among ``values`` (text fields
+    only; the formula is checked by the formula language)."""
+    problems = []
+    name, kind = values.get("name"), values.get("kind")
+    if isinstance(name, str) and (problem := name_problem(name.strip())):
+        problems.append(("name", problem))
+    if "kind" in values and (problem := kind_problem(kind)):
+        problems.append(("kind", problem))
+    for label in ("unit", "format"):
+        value = values.get(label)
+        if isinstance(value, str) and (problem := label_problem(value)):
+            problems.append((label, problem))
+    return problems
 
 
-def _check_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise InvalidInput.on("name", "must not be blank")
-    if len(name) > 200:
-        raise InvalidInput.on("name", "at most 200 characters")
-    return name
-
-
-def _overlay_resolver(tenant: Tenant | int, overlay: dict[str, ReferencedMetric]) -> Any:
-    stored = resolver_for(tenant)
-
-    def resolve(code: str) -> ReferencedMetric | None:
-        return overlay[code] if code in overlay else stored(code)
-
-    return resolve
+def _check_fields(values: Mapping[str, object]) -> None:
+    for field_name, message in _field_problems(values):
+        raise InvalidInput.on(field_name, message)
 
 
 def _analyse(tenant: Tenant | int, formula: str, kind: str, overlay: dict[str, ReferencedMetric]) -> Checked:
-    if kind not in MetricKind.values:
-        raise InvalidInput.on("kind", f"kind must be one of {', '.join(MetricKind.values)}")
     try:
-        return analyse(formula, kind=kind, resolve=_overlay_resolver(tenant, overlay))
+        return analyse_for_tenant(tenant, formula, kind, overlay)
     except FormulaError as error:
         raise FormulaInvalid(error) from None
+
+
+def _code_taken(code: str) -> Conflict:
+    message = f"a metric with code {code!r} already exists in this tenant"
+    return Conflict(message, [FieldError("code", message)])
 
 
 def _dependents_still_valid(tenant: Tenant, code: str, overlay: dict[str, ReferencedMetric]) -> None:
@@ -101,7 +107,7 @@ def _dependents_still_valid(tenant: Tenant, code: str, overlay: dict[str, Refere
         if not re.search(rf"metric\.{re.escape(code)}\b", version.formula, flags=re.IGNORECASE):
             continue
         try:
-            analyse(version.formula, kind=version.kind, resolve=_overlay_resolver(tenant, overlay))
+            analyse_for_tenant(tenant, version.formula, version.kind, overlay)
         except FormulaError as error:
             raise InvalidInput.on(
                 "formula", f"metric {version.code} uses metric.{code} and would break: {error.message}"
@@ -151,22 +157,21 @@ def metric_create(
     code, name or formula is invalid (the formula error says where). ``pending`` names metrics being
     created in the same transaction that the formula may reference."""
     require_role(actor, Role.ADMIN)
-    _check_code(code)
-    name = _check_name(name)
+    if problem := code_problem(code):
+        raise InvalidInput.on("code", problem)
+    values = {"name": name.strip(), "description": description, "kind": kind, "formula": formula,
+              "unit": unit, "format": format}  # fmt: skip
+    _check_fields(values)
     tenant = actor.tenant
     if MetricDefinition.objects.for_tenant(tenant).filter(code=code).exists():
-        message = f"a metric with code {code!r} already exists in this tenant"
-        raise Conflict(message, [FieldError("code", message)])
+        raise _code_taken(code)
     _analyse(tenant, formula, kind, pending or {})
-    values = {"name": name, "description": description, "kind": kind, "formula": formula, "unit": unit,
-              "format": format}  # fmt: skip
     definition = MetricDefinition(tenant=tenant, code=code, current_version=1, **_mirror(values))
     try:
         with transaction.atomic():
             definition.save(force_insert=True)
     except IntegrityError:
-        message = f"a metric with code {code!r} already exists in this tenant"
-        raise Conflict(message, [FieldError("code", message)]) from None
+        raise _code_taken(code) from None
     version = _new_version(
         definition=definition, number=1, values=values, actor=actor, note=change_note or "Created"
     )
@@ -227,7 +232,8 @@ def metric_update(
     for name, value in changes.items():
         if name in VERSIONED_FIELDS:
             values[name] = value
-    values["name"] = _check_name(values["name"])
+    values["name"] = values["name"].strip()
+    _check_fields(values)
     if all(values[name] == getattr(current, name) for name in VERSIONED_FIELDS):
         return UpdateResult(definition=definition, version=current, created=False)
     overlay = {
@@ -372,17 +378,14 @@ def _entry_values(entry: Any, index: int, report: ImportReport) -> dict[str, Any
     code = entry.get("code")
     values: dict[str, Any] = {"code": code}
     problems = []
-    if not isinstance(code, str) or not re.fullmatch(CODE_PATTERN, code):
-        problems.append(("code", "a code is 3 to 64 characters: a lower-case letter, then a-z, 0-9 or _"))
+    if problem := code_problem(code):
+        problems.append(("code", problem))
     for name in VERSIONED_FIELDS:
         value = entry.get(name, "" if name in {"description", "unit", "format"} else None)
         if not isinstance(value, str):
             problems.append((name, "is required and must be text"))
         values[name] = value
-    if isinstance(values.get("name"), str) and not values["name"].strip():
-        problems.append(("name", "must not be blank"))
-    if values.get("kind") not in MetricKind.values:
-        problems.append(("kind", f"must be one of {', '.join(MetricKind.values)}"))
+    problems.extend(_field_problems(values))
     for name, message in problems:
         report.errors.append({"index": index, "code": code, "field": name, "message": message})
     return None if problems else values
@@ -420,7 +423,7 @@ def metrics_import(*, actor: Actor, entries: Any, apply: bool = False) -> Import
     for values in parsed:
         code = values["code"]
         try:
-            analyse(values["formula"], kind=values["kind"], resolve=_overlay_resolver(tenant, overlay))
+            analyse_for_tenant(tenant, values["formula"], values["kind"], overlay)
         except FormulaError as error:
             report.errors.append(
                 {"index": values["index"], "code": code, "field": "formula", **error.as_dict()}

@@ -14,21 +14,12 @@ from django.views.decorators.http import require_GET
 
 from leora.errors import NotFound
 from leora.metrics.defaults import TEMPLATES_BY_CODE
-from leora.metrics.formula import public_attributes
 from leora.metrics.models import MetricKind
-from leora.metrics.selectors import metric_get, metric_history, metric_list, template_list
+from leora.metrics.selectors import attribute_list, metric_get, metric_history, metric_list, template_list
 from leora.pages import actor_of_page, page_slice, render_page
 from leora.tenancy.actors import Actor
 
 SEARCH_MAX_LENGTH = 100
-
-
-def _attributes() -> list[dict[str, Any]]:
-    return [
-        {"name": s.name, "type": s.type.value, "unit": s.unit, "description": s.description,
-         "choices": list(s.choices)}
-        for s in public_attributes().values()
-    ]  # fmt: skip
 
 
 def _segments(actor: Actor, exclude: str = "") -> list[str]:
@@ -66,7 +57,7 @@ def _editor(
         "version": definition.current_version if definition else None,
         "canWrite": actor.is_admin,
         "isAdmin": actor.is_admin,
-        "attributes": _attributes(),
+        "attributes": attribute_list(),
         "segments": _segments(actor, exclude=definition.code if definition else ""),
         "initial": (
             {

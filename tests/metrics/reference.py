@@ -7,16 +7,16 @@ and follows SQL's three-valued logic (None is "unknown") and the same float arit
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from leora.crm.models import Activity, Customer, Invoice, Order, OrderLine
 from leora.metrics.formula import nodes as n
 from leora.metrics.formula.catalog import NEW_CUSTOMER_DAYS, day_number
+from leora.metrics.formula.functions import FUNCTIONS
 from leora.tenancy.models import Tenant
 
 
@@ -157,74 +157,58 @@ class Reference:
         self.metrics = metrics
 
     def eval(self, node: n.Node) -> Any:
-        if isinstance(node, n.Number):
-            return float(node.value)
-        if isinstance(node, n.Duration):
-            return float(node.days)
-        if isinstance(node, (n.String, n.Boolean)):
-            return node.value
-        if isinstance(node, n.Today):
-            return self.today
-        if isinstance(node, n.Attribute):
-            return self.values[node.name]
-        if isinstance(node, n.MetricRef):
-            return self.eval(self.metrics[node.code])
-        if isinstance(node, n.Negate):
-            value = self.eval(node.operand)
-            return None if value is None else 0.0 - value
-        if isinstance(node, n.Arithmetic):
-            a, b = self.eval(node.left), self.eval(node.right)
-            if a is None or b is None or (node.op == "/" and b == 0):
-                return None
-            return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None}[node.op]
-        if isinstance(node, n.Compare):
-            if isinstance(node.left, n.Boolean) or isinstance(node.right, n.Boolean):
+        match node:
+            case n.Number():
+                return float(node.value)
+            case n.Duration():
+                return float(node.days)
+            case n.String() | n.Boolean():
+                return node.value
+            case n.Today():
+                return self.today
+            case n.Attribute():
+                return self.values[node.name]
+            case n.MetricRef():
+                return self.eval(self.metrics[node.code])
+            case n.Negate():
+                value = self.eval(node.operand)
+                return None if value is None else 0.0 - value
+            case n.Arithmetic():
                 a, b = self.eval(node.left), self.eval(node.right)
-                literal, other = (b, a) if isinstance(node.right, n.Boolean) else (a, b)
-                result = other if literal == (node.op == "=") else _not(other)
-                return result
-            return _cmp(node.op, self.eval(node.left), self.eval(node.right))
-        if isinstance(node, n.InList):
-            operand = self.eval(node.operand)
-            found: bool | None = False
-            for item in node.items:
-                found = _or(found, _cmp("=", operand, self.eval(item)))
-            return _not(found) if node.negated else found
-        if isinstance(node, n.Between):
-            operand = self.eval(node.operand)
-            inside = _and(_cmp(">=", operand, self.eval(node.low)), _cmp("<=", operand, self.eval(node.high)))
-            return _not(inside) if node.negated else inside
-        if isinstance(node, n.IsNull):
-            return (self.eval(node.operand) is None) != node.negated
-        if isinstance(node, n.And):
-            return _and(self.eval(node.left), self.eval(node.right))
-        if isinstance(node, n.Or):
-            return _or(self.eval(node.left), self.eval(node.right))
-        if isinstance(node, n.Not):
-            return _not(self.eval(node.operand))
-        if isinstance(node, n.Call):
-            return self.call(node)
-        raise TypeError(type(node).__name__)
-
-    def call(self, node: n.Call) -> Any:
-        args = [self.eval(a) for a in node.args]
-        if node.name == "coalesce":
-            return next((a for a in args if a is not None), None)
-        if node.name == "abs":
-            return None if args[0] is None else abs(args[0])
-        if node.name == "round":
-            value = args[0]
-            if value is None:
-                return None
-            scale = 10.0 ** (int(node.args[1].value) if len(node.args) == 2 else 0)  # type: ignore[attr-defined]
-            sign = 1.0 if value > 0 else -1.0 if value < 0 else 0.0
-            return sign * float(math.floor(abs(value) * scale + 0.5)) / scale
-        result = args[0]
-        for arg in args[1:]:
-            if result is None or arg is None:
-                result = None
-            elif node.name == "min":
-                result = result if result <= arg else arg
-            else:
-                result = result if result >= arg else arg
-        return result
+                if a is None or b is None or (node.op == "/" and b == 0):
+                    return None
+                return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None}[node.op]
+            case n.Compare():
+                if isinstance(node.left, n.Boolean) or isinstance(node.right, n.Boolean):
+                    a, b = self.eval(node.left), self.eval(node.right)
+                    literal, other = (b, a) if isinstance(node.right, n.Boolean) else (a, b)
+                    return other if literal == (node.op == "=") else _not(other)
+                return _cmp(node.op, self.eval(node.left), self.eval(node.right))
+            case n.InList():
+                operand = self.eval(node.operand)
+                found: bool | None = False
+                for item in node.items:
+                    found = _or(found, _cmp("=", operand, self.eval(item)))
+                return _not(found) if node.negated else found
+            case n.Between():
+                operand = self.eval(node.operand)
+                low, high = self.eval(node.low), self.eval(node.high)
+                inside = _and(_cmp(">=", operand, low), _cmp("<=", operand, high))
+                return _not(inside) if node.negated else inside
+            case n.IsNull():
+                return (self.eval(node.operand) is None) != node.negated
+            case n.And():
+                return _and(self.eval(node.left), self.eval(node.right))
+            case n.Or():
+                return _or(self.eval(node.left), self.eval(node.right))
+            case n.Not():
+                return _not(self.eval(node.operand))
+            case n.Call():
+                # A function's plain-Python meaning is part of its spec, beside its SQL.
+                spec = FUNCTIONS[node.name]
+                return spec.evaluate(
+                    values=[self.eval(arg) for arg in spec.value_args(node.args)],
+                    decimals=spec.decimals_of(node.args),
+                )
+            case _:
+                assert_never(node)

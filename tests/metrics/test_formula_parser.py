@@ -43,7 +43,8 @@ def test_keywords_inside_names_stay_names() -> None:
 
 def test_in_between_and_null_tests() -> None:
     assert isinstance(parse("a in [1, 2]"), n.InList)
-    assert parse("a not in ['x']").negated  # type: ignore[attr-defined]
+    negated = parse("a not in ['x']")
+    assert isinstance(negated, n.InList) and negated.negated
     between = parse("a between 1 and 2 and b")
     assert isinstance(between, n.And) and isinstance(between.left, n.Between)
     assert parse("a is not null") == n.IsNull(1, 1, n.Attribute(1, 1, "a"), negated=True)

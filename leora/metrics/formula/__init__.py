@@ -1,7 +1,7 @@
 """The metric formula language: parse, type-check, compile to Django ORM expressions.
 
 checked = analyse("order_count >= 3 and overdue_ratio > 1.5", kind="segment")
-condition = Compiler(BuildContext(tenant_id=..., today=...), checked.metrics).condition(checked.tree)
+condition = Compiler(BuildContext(tenant_id=..., today=...), checked).condition(checked.tree)
 Customer.objects.for_tenant(tenant).filter(condition)
 """
 
@@ -17,12 +17,14 @@ from leora.metrics.formula.catalog import (
 )
 from leora.metrics.formula.compiler import Compiler
 from leora.metrics.formula.errors import FormulaError
+from leora.metrics.formula.functions import FUNCTIONS, FunctionSpec
 from leora.metrics.formula.parser import parse
 from leora.metrics.formula.types import Checked, FType, MetricResolver, ReferencedMetric, check
 
 
 def analyse(text: str, *, kind: str, resolve: MetricResolver | None = None) -> Checked:
-    """Parse and type-check ``text`` as a formula of ``kind``; raises FormulaError with a position."""
+    """Parse and type-check ``text`` as a formula of ``kind``; returns the checked tree with the type
+    of every node. Raises FormulaError with a position."""
     tree = parse(text)
     if resolve is None:
         return check(tree, kind=kind, attribute_types=attribute_types())
@@ -31,11 +33,13 @@ def analyse(text: str, *, kind: str, resolve: MetricResolver | None = None) -> C
 
 __all__ = [
     "CUSTOMER",
+    "FUNCTIONS",
     "BuildContext",
     "Checked",
     "Compiler",
     "FType",
     "FormulaError",
+    "FunctionSpec",
     "MetricResolver",
     "ReferencedMetric",
     "analyse",

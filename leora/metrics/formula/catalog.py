@@ -32,7 +32,7 @@ from django.db.models.lookups import LessThanOrEqual
 
 from leora.crm.models import Activity, Customer, Invoice, Order, OrderLine, OrderStatus
 from leora.metrics.formula.expressions import DayNumber, MedianOrderGap
-from leora.metrics.formula.types import FType
+from leora.metrics.formula.ftypes import FType
 
 EPOCH = date(1970, 1, 1)
 NEW_CUSTOMER_DAYS = 90
@@ -82,9 +82,6 @@ class Entity:
     name: str
     model: type[Any]
     attributes: dict[str, AttributeSpec]
-
-    def types(self) -> dict[str, FType]:
-        return {name: spec.type for name, spec in self.attributes.items()}
 
     def build(self, name: str, ctx: BuildContext) -> Any:
         """Return the expression of attribute ``name`` (built once per context)."""

@@ -2,16 +2,17 @@
 
 Conditions become lookups combined with ``Q`` (so SQL's three-valued logic applies: a comparison
 with an empty value is neither true nor false, and ``not`` of it is not true either). Values become
-float expressions. Every literal is a bound parameter.
+float expressions. Every literal is a bound parameter. Types come from the checker (``Checked``);
+the compiler never works one out itself, and functions compile as their ``FunctionSpec`` says.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
-from django.db.models import Case, ExpressionWrapper, FloatField, Q, Value, When
+from django.db.models import ExpressionWrapper, FloatField, Q, Value
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Abs, Coalesce, Floor, NullIf, Sign
+from django.db.models.functions import NullIf
 from django.db.models.lookups import (
     Exact,
     GreaterThan,
@@ -24,7 +25,10 @@ from django.db.models.lookups import (
 
 from leora.metrics.formula import nodes as n
 from leora.metrics.formula.catalog import CUSTOMER, BuildContext, Entity
-from leora.metrics.formula.types import FType
+from leora.metrics.formula.expressions import float_value
+from leora.metrics.formula.ftypes import FType
+from leora.metrics.formula.functions import FUNCTIONS
+from leora.metrics.formula.types import Checked
 
 COMPARISONS: dict[str, Any] = {
     "=": Exact,
@@ -39,58 +43,53 @@ def _q(condition: Any) -> Q:
     return condition if isinstance(condition, Q) else Q(condition)
 
 
-def _float_value(value: float) -> Value:
-    return Value(float(value), output_field=FloatField())
-
-
 class Compiler:
-    """Compiles one formula (and the metrics it references) for one evaluation context."""
+    """Compiles one checked formula (and the metrics it references) for one evaluation context."""
 
-    def __init__(
-        self,
-        ctx: BuildContext,
-        metrics: dict[str, n.Node] | None = None,
-        attribute_types: dict[str, FType] | None = None,
-        entity: Entity = CUSTOMER,
-    ) -> None:
+    def __init__(self, ctx: BuildContext, checked: Checked, entity: Entity = CUSTOMER) -> None:
         self.ctx = ctx
-        self.metrics = metrics or {}
+        self.checked = checked
         self.entity = entity
-        self.types = attribute_types or entity.types()
 
     # -- conditions -------------------------------------------------------------------------------
     def condition(self, node: n.Node) -> Any:
         """Return a filterable condition (a lookup or a Q) for a boolean node."""
-        if isinstance(node, n.Boolean):
-            return Q(pk__isnull=False) if node.value else Q(pk__isnull=True)
-        if isinstance(node, n.Attribute):
-            return self.entity.build(node.name, self.ctx)
-        if isinstance(node, n.MetricRef):
-            return self.condition(self.metrics[node.code])
-        if isinstance(node, n.And):
-            return _q(self.condition(node.left)) & _q(self.condition(node.right))
-        if isinstance(node, n.Or):
-            return _q(self.condition(node.left)) | _q(self.condition(node.right))
-        if isinstance(node, n.Not):
-            return ~_q(self.condition(node.operand))
-        if isinstance(node, n.Compare):
-            return self.compare(node)
-        if isinstance(node, n.InList):
-            equal = Q()
-            for item in node.items:
-                equal |= Q(Exact(self.value(node.operand), self.value(item)))
-            return ~equal if node.negated else equal
-        if isinstance(node, n.Between):
-            # SQL's BETWEEN rather than two comparisons: SQLite then evaluates the operand (often a
-            # subquery) once per row instead of twice.
-            inside = Range(self.value(node.operand), (self.value(node.low), self.value(node.high)))
-            return ~Q(inside) if node.negated else inside
-        if isinstance(node, n.IsNull):
-            return IsNull(self.value(node.operand), not node.negated)
-        raise TypeError(f"not a condition: {type(node).__name__}")
+        match node:
+            case n.Boolean():
+                return Q(pk__isnull=False) if node.value else Q(pk__isnull=True)
+            case n.Attribute():
+                return self.entity.build(node.name, self.ctx)
+            case n.MetricRef():
+                return self.condition(self.checked.metrics[node.code])
+            case n.And():
+                return _q(self.condition(node.left)) & _q(self.condition(node.right))
+            case n.Or():
+                return _q(self.condition(node.left)) | _q(self.condition(node.right))
+            case n.Not():
+                return ~_q(self.condition(node.operand))
+            case n.Compare():
+                return self.compare(node)
+            case n.InList():
+                equal = Q()
+                for item in node.items:
+                    equal |= Q(Exact(self.value(node.operand), self.value(item)))
+                return ~equal if node.negated else equal
+            case n.Between():
+                # SQL's BETWEEN rather than two comparisons: SQLite then evaluates the operand (often
+                # a subquery) once per row instead of twice.
+                inside = Range(self.value(node.operand), (self.value(node.low), self.value(node.high)))
+                return ~Q(inside) if node.negated else inside
+            case n.IsNull():
+                return IsNull(self.value(node.operand), not node.negated)
+            case n.Number() | n.Duration() | n.String() | n.Today() | n.Negate() | n.Arithmetic() | n.Call():
+                raise TypeError(f"not a condition: {type(node).__name__}")
+            case _:
+                assert_never(node)
 
     def compare(self, node: n.Compare) -> Any:
-        if isinstance(node.right, n.Boolean) or isinstance(node.left, n.Boolean):
+        """Return the condition of a comparison: of two values, or of a condition with true/false."""
+        if self.checked.type_of(node.left) == FType.BOOLEAN:
+            # The checker lets conditions be compared only with a true or false literal.
             literal, other = (
                 (node.right, node.left) if isinstance(node.right, n.Boolean) else (node.left, node.right)
             )
@@ -109,70 +108,35 @@ class Compiler:
     # -- values -----------------------------------------------------------------------------------
     def value(self, node: n.Node) -> Any:
         """Return an expression for a number, duration, date or text node."""
-        if isinstance(node, (n.Number, n.Duration)):
-            return _float_value(float(node.value if isinstance(node, n.Number) else node.days))
-        if isinstance(node, n.String):
-            return Value(node.value)
-        if isinstance(node, n.Today):
-            return _float_value(self.ctx.today_number)
-        if isinstance(node, n.Attribute):
-            return self.entity.build(node.name, self.ctx)
-        if isinstance(node, n.Negate):
-            return ExpressionWrapper(_float_value(0) - self.value(node.operand), output_field=FloatField())
-        if isinstance(node, n.Arithmetic):
-            left, right = self.value(node.left), self.value(node.right)
-            if node.op == "/":
-                right = NullIf(right, _float_value(0))
-            return CombinedExpression(left, node.op, right, output_field=FloatField())
-        if isinstance(node, n.Call):
-            return self.call(node)
-        raise TypeError(f"not a value: {type(node).__name__}")
-
-    def call(self, node: n.Call) -> Any:
-        args = [self.value(arg) for arg in node.args]
-        output = FloatField() if not self._is_text(node.args) else None
-        if node.name == "coalesce":
-            return Coalesce(*args, output_field=output) if output else Coalesce(*args)
-        if node.name == "abs":
-            return Abs(args[0], output_field=FloatField())
-        if node.name == "round":
-            digits = int(node.args[1].value) if len(node.args) == 2 else 0  # type: ignore[attr-defined]
-            return self._round(args[0], digits)
-        result = args[0]
-        for arg in args[1:]:
-            result = self._pick(result, arg, smaller=node.name == "min")
-        return result
-
-    def _is_text(self, args: tuple[n.Node, ...]) -> bool:
-        for arg in args:
-            if isinstance(arg, n.String):
-                return True
-            if isinstance(arg, n.Attribute) and self.types.get(arg.name) == FType.TEXT:
-                return True
-            if isinstance(arg, n.Call) and arg.name == "coalesce" and self._is_text(arg.args):
-                return True
-        return False
-
-    @staticmethod
-    def _pick(a: Any, b: Any, *, smaller: bool) -> Any:
-        # LEAST/GREATEST skip NULLs on PostgreSQL but not on SQLite; spell it out so both agree.
-        better = LessThanOrEqual(a, b) if smaller else GreaterThanOrEqual(a, b)
-        return Case(
-            When(Q(IsNull(a, True)) | Q(IsNull(b, True)), then=Value(None, output_field=FloatField())),
-            When(better, then=a),
-            default=b,
-            output_field=FloatField(),
-        )
-
-    @staticmethod
-    def _round(value: Any, digits: int) -> Any:
-        # Half away from zero on both databases (PostgreSQL's round(double) rounds half to even).
-        scale = _float_value(10.0**digits)
-        scaled = CombinedExpression(
-            Abs(value, output_field=FloatField()), "*", scale, output_field=FloatField()
-        )
-        floored = Floor(CombinedExpression(scaled, "+", _float_value(0.5), output_field=FloatField()))
-        signed = CombinedExpression(
-            Sign(value, output_field=FloatField()), "*", floored, output_field=FloatField()
-        )
-        return CombinedExpression(signed, "/", scale, output_field=FloatField())
+        match node:
+            case n.Number():
+                return float_value(float(node.value))
+            case n.Duration():
+                return float_value(float(node.days))
+            case n.String():
+                return Value(node.value)
+            case n.Today():
+                return float_value(self.ctx.today_number)
+            case n.Attribute():
+                return self.entity.build(node.name, self.ctx)
+            case n.Negate():
+                return ExpressionWrapper(float_value(0) - self.value(node.operand), output_field=FloatField())
+            case n.Arithmetic():
+                left, right = self.value(node.left), self.value(node.right)
+                if node.op == "/":
+                    right = NullIf(right, float_value(0))
+                return CombinedExpression(left, node.op, right, output_field=FloatField())
+            case n.Call():
+                spec = FUNCTIONS[node.name]
+                return spec.compile(
+                    values=[self.value(arg) for arg in spec.value_args(node.args)],
+                    type=self.checked.type_of(node),
+                    decimals=spec.decimals_of(node.args),
+                )
+            case (
+                n.Boolean() | n.MetricRef() | n.Compare() | n.InList() | n.Between() | n.IsNull() | n.And()
+                | n.Or() | n.Not()
+            ):  # fmt: skip
+                raise TypeError(f"not a value: {type(node).__name__}")
+            case _:
+                assert_never(node)

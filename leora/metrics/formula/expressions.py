@@ -1,6 +1,7 @@
-"""The two SQL building blocks the ORM has no portable spelling for.
+"""The SQL building blocks the ORM has no portable spelling for, and the float literal every
+compiled number, duration and date is made of.
 
-Both render fixed SQL with every value bound as a parameter; nothing here ever sees formula text.
+They render fixed SQL with every value bound as a parameter; nothing here ever sees formula text.
 """
 
 from __future__ import annotations
@@ -9,12 +10,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, FloatField, Func, IntegerField
+from django.db.models import Expression, FloatField, Func, IntegerField, Value
 from django.db.models.sql.compiler import SQLCompiler
 
 from leora.crm.models import Order, OrderStatus
 
 MEDIAN_GAP_WINDOW = 12
+
+
+def float_value(value: float) -> Value:
+    """Return ``value`` as a bound float parameter: inside SQL every number, duration and date is a
+    float, so arithmetic behaves the same on SQLite and PostgreSQL."""
+    return Value(float(value), output_field=FloatField())
 
 
 class DayNumber(Func):

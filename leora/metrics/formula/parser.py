@@ -14,7 +14,8 @@ from leora.metrics.formula import nodes as n
 from leora.metrics.formula.errors import FormulaError
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 24
+MAX_DEPTH = 24  # brackets open at once, counted in the text
+MAX_TREE_DEPTH = 2 * MAX_DEPTH  # levels of the syntax tree (operators nest without brackets too)
 MAX_NODES = 250
 
 UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
@@ -76,7 +77,7 @@ def _unquote(token: str) -> str:
 def _pos(item: Any) -> tuple[int, int]:
     if isinstance(item, Token):
         return item.line or 1, item.column or 1
-    if isinstance(item, n.Node):
+    if isinstance(item, n.Located):
         return item.line, item.column
     if isinstance(item, Tree) and item.meta and not item.meta.empty:
         return item.meta.line, item.meta.column
@@ -239,12 +240,11 @@ def parse(text: str) -> n.Node:
         tree = _parser().parse(text)
     except UnexpectedInput as error:
         raise _syntax_error(text, error) from None
-    node = tree if isinstance(tree, n.Node) else _Build().transform(tree)
     if isinstance(tree, Token):  # a formula of a single token is not wrapped in a tree
-        node = _Build().transform(Tree("start", [tree]))
-    nodes = n.walk(node)
-    if len(nodes) > MAX_NODES:
+        tree = Tree("start", [tree])
+    node = _Build().transform(tree)
+    if len(n.walk(node)) > MAX_NODES:
         raise FormulaError(f"the formula has more than {MAX_NODES} parts; split it into metrics", 1, 1, [])
-    if n.depth(node) > MAX_DEPTH * 2:
-        raise FormulaError(f"the formula nests deeper than {MAX_DEPTH * 2} levels", 1, 1, [])
+    if n.depth(node) > MAX_TREE_DEPTH:
+        raise FormulaError(f"the formula nests deeper than {MAX_TREE_DEPTH} levels", 1, 1, [])
     return node

@@ -2,7 +2,8 @@
 
 Durations and dates are kept apart from plain numbers so that ``days_since_last_order > 3 weeks`` is
 fine while ``days_since_last_order > order_count`` is an error. A bare number literal next to a
-duration or a date counts as days (``days_since_last_order > 21``).
+duration or a date counts as days (``days_since_last_order > 21``). The checker records the type of
+every node in ``Checked``; the compiler reads it from there instead of working it out again.
 """
 
 from __future__ import annotations
@@ -10,29 +11,21 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import assert_never
 
 from leora.metrics.formula import nodes as n
 from leora.metrics.formula.errors import FormulaError
+from leora.metrics.formula.ftypes import DESCRIBED, NUMERIC, SCALAR, FType
+from leora.metrics.formula.functions import FUNCTIONS, MAX_DECIMALS
+from leora.metrics.models import MetricKind
 
+__all__ = ["DESCRIBED", "KIND_TYPES", "Checked", "FType", "MetricResolver", "ReferencedMetric", "check"]
 
-class FType(StrEnum):
-    NUMBER = "number"
-    DURATION = "duration"
-    DATE = "date"
-    TEXT = "text"
-    BOOLEAN = "boolean"
-
-
-DESCRIBED = {
-    FType.NUMBER: "a number",
-    FType.DURATION: "a duration (e.g. 30 days)",
-    FType.DATE: "a date",
-    FType.TEXT: "a text",
-    FType.BOOLEAN: "a condition (true or false)",
+# What a metric of each kind must evaluate to.
+KIND_TYPES: dict[str, frozenset[FType]] = {
+    MetricKind.SEGMENT.value: frozenset({FType.BOOLEAN}),
+    MetricKind.VALUE.value: NUMERIC,
 }
-FUNCTIONS = ("coalesce", "abs", "min", "max", "round")
-KIND_TYPES = {"segment": {FType.BOOLEAN}, "value": {FType.NUMBER, FType.DURATION}}
 
 
 @dataclass(frozen=True)
@@ -46,13 +39,24 @@ class ReferencedMetric:
 
 @dataclass
 class Checked:
-    """The outcome of checking a formula: its type and everything it depends on."""
+    """The outcome of checking a formula: its type, the type of every node and what it depends on."""
 
     tree: n.Node
     type: FType
     attributes: set[str] = field(default_factory=set)
     # Every referenced metric's checked tree, by code, including references of references.
     metrics: dict[str, n.Node] = field(default_factory=dict)
+    # The type of every node of ``tree`` and of the referenced trees. Nodes are immutable values
+    # and a node's type depends only on what is below it, so equal nodes share one entry.
+    types: dict[n.Node, FType] = field(default_factory=dict)
+
+    def type_of(self, node: n.Node) -> FType:
+        """Return the type the checker found for ``node``; LookupError for a node it never saw."""
+        try:
+            return self.types[node]
+        except KeyError:
+            where = f"line {node.line}, column {node.column}"
+            raise LookupError(f"{type(node).__name__} at {where} was not type-checked") from None
 
 
 MetricResolver = Callable[[str], ReferencedMetric | None]
@@ -60,20 +64,6 @@ MetricResolver = Callable[[str], ReferencedMetric | None]
 
 def _no_metrics(code: str) -> ReferencedMetric | None:
     return None
-
-
-def _is_number_literal(node: n.Node) -> bool:
-    if isinstance(node, n.Negate):
-        return _is_number_literal(node.operand)
-    return isinstance(node, n.Number)
-
-
-def _symbol(node: n.Node) -> str:
-    if isinstance(node, n.Compare):
-        return node.op
-    if isinstance(node, n.Arithmetic):
-        return node.op
-    return ""
 
 
 class _Checker:
@@ -85,11 +75,12 @@ class _Checker:
         self.stack = stack
         self.attributes: set[str] = set()
         self.metrics: dict[str, n.Node] = {}
+        self.types: dict[n.Node, FType] = {}
 
     def fail(self, node: n.Node, message: str, expected: list[str] | None = None) -> FormulaError:
         return FormulaError(message, node.line, node.column, expected or [])
 
-    def expect(self, node: n.Node, allowed: set[FType], after: str) -> FType:
+    def expect(self, node: n.Node, allowed: frozenset[FType], after: str) -> FType:
         found = self.type_of(node)
         if found not in allowed:
             wanted = " or ".join(DESCRIBED[t] for t in sorted(allowed))
@@ -101,12 +92,12 @@ class _Checker:
             )
         return found
 
-    def unify(self, left: n.Node, right: n.Node, op: str, allowed: set[FType]) -> FType:
+    def unify(self, left: n.Node, right: n.Node, op: str, allowed: frozenset[FType]) -> FType:
         """Type of two operands that must agree; a number literal adapts to a duration or date."""
         lt, rt = self.type_of(left), self.type_of(right)
-        if lt != FType.NUMBER and rt == FType.NUMBER and _is_number_literal(right):
+        if lt != FType.NUMBER and rt == FType.NUMBER and n.is_number_literal(right):
             rt = FType.DURATION if lt in {FType.DURATION, FType.DATE} else rt
-        if rt != FType.NUMBER and lt == FType.NUMBER and _is_number_literal(left):
+        if rt != FType.NUMBER and lt == FType.NUMBER and n.is_number_literal(left):
             lt = FType.DURATION if rt in {FType.DURATION, FType.DATE} else lt
         if lt not in allowed:
             raise self.fail(
@@ -121,51 +112,62 @@ class _Checker:
         return lt
 
     def type_of(self, node: n.Node) -> FType:
-        if isinstance(node, n.Number):
-            return FType.NUMBER
-        if isinstance(node, n.Duration):
-            return FType.DURATION
-        if isinstance(node, n.String):
-            return FType.TEXT
-        if isinstance(node, n.Boolean):
-            return FType.BOOLEAN
-        if isinstance(node, n.Today):
-            return FType.DATE
-        if isinstance(node, n.Attribute):
-            return self.attribute(node)
-        if isinstance(node, n.MetricRef):
-            return self.metric(node)
-        if isinstance(node, n.Negate):
-            return self.expect(node.operand, {FType.NUMBER, FType.DURATION}, "-")
-        if isinstance(node, n.Arithmetic):
-            return self.arithmetic(node)
-        if isinstance(node, n.Compare):
-            return self.compare(node)
-        if isinstance(node, n.InList):
-            for item in node.items:
-                self.unify(node.operand, item, "in", {FType.NUMBER, FType.DURATION, FType.DATE, FType.TEXT})
-            return FType.BOOLEAN
-        if isinstance(node, n.Between):
-            scalar = {FType.NUMBER, FType.DURATION, FType.DATE}
-            self.unify(node.operand, node.low, "between", scalar)
-            self.unify(node.operand, node.high, "and", scalar)
-            return FType.BOOLEAN
-        if isinstance(node, n.IsNull):
-            operand = self.type_of(node.operand)
-            if operand == FType.BOOLEAN:
-                raise self.fail(node.operand, "'is null' needs a value, not a condition", ["number", "text"])
-            return FType.BOOLEAN
-        if isinstance(node, (n.And, n.Or)):
-            word = "and" if isinstance(node, n.And) else "or"
-            self.expect(node.left, {FType.BOOLEAN}, "")
-            self.expect(node.right, {FType.BOOLEAN}, word)
-            return FType.BOOLEAN
-        if isinstance(node, n.Not):
-            self.expect(node.operand, {FType.BOOLEAN}, "not")
-            return FType.BOOLEAN
-        if isinstance(node, n.Call):
-            return self.call(node)
-        raise self.fail(node, f"unsupported expression {type(node).__name__}")
+        """Return the type of ``node``, recording it (each node is worked out once, however often
+        the rules ask: nested calls would otherwise be re-checked exponentially often)."""
+        found = self.types.get(node)
+        if found is None:
+            found = self.types[node] = self._type_of(node)
+        return found
+
+    def _type_of(self, node: n.Node) -> FType:
+        match node:
+            case n.Number():
+                return FType.NUMBER
+            case n.Duration():
+                return FType.DURATION
+            case n.String():
+                return FType.TEXT
+            case n.Boolean():
+                return FType.BOOLEAN
+            case n.Today():
+                return FType.DATE
+            case n.Attribute():
+                return self.attribute(node)
+            case n.MetricRef():
+                return self.metric(node)
+            case n.Negate():
+                return self.expect(node.operand, NUMERIC, "-")
+            case n.Arithmetic():
+                return self.arithmetic(node)
+            case n.Compare():
+                return self.compare(node)
+            case n.InList():
+                for item in node.items:
+                    self.unify(node.operand, item, "in", SCALAR | {FType.TEXT})
+                return FType.BOOLEAN
+            case n.Between():
+                self.unify(node.operand, node.low, "between", SCALAR)
+                self.unify(node.operand, node.high, "and", SCALAR)
+                return FType.BOOLEAN
+            case n.IsNull():
+                if self.type_of(node.operand) == FType.BOOLEAN:
+                    raise self.fail(
+                        node.operand, "'is null' needs a value, not a condition", ["number", "text"]
+                    )
+                return FType.BOOLEAN
+            case n.And() | n.Or():
+                self.expect(node.left, frozenset({FType.BOOLEAN}), "")
+                self.expect(
+                    node.right, frozenset({FType.BOOLEAN}), "and" if isinstance(node, n.And) else "or"
+                )
+                return FType.BOOLEAN
+            case n.Not():
+                self.expect(node.operand, frozenset({FType.BOOLEAN}), "not")
+                return FType.BOOLEAN
+            case n.Call():
+                return self.call(node)
+            case _:
+                assert_never(node)
 
     def attribute(self, node: n.Attribute) -> FType:
         found = self.attribute_types.get(node.name)
@@ -189,14 +191,14 @@ class _Checker:
         referenced = self.resolve(node.code)
         if referenced is None:
             raise self.fail(node, f"there is no metric '{node.code}' in this tenant", ["metric code"])
-        if referenced.kind != "segment":
+        if referenced.kind != MetricKind.SEGMENT:
             raise self.fail(node, f"metric.{node.code} is a value metric; only segments can be used here")
         from leora.metrics.formula.parser import parse
 
         try:
             inner = check(
                 parse(referenced.formula),
-                kind="segment",
+                kind=MetricKind.SEGMENT,
                 attribute_types=self.attribute_types,
                 resolve=self.resolve,
                 _stack=(*self.stack, node.code),
@@ -206,26 +208,24 @@ class _Checker:
         self.attributes |= inner.attributes
         self.metrics.update(inner.metrics)
         self.metrics[node.code] = inner.tree
+        self.types.update(inner.types)
         return FType.BOOLEAN
 
     def arithmetic(self, node: n.Arithmetic) -> FType:
         lt, rt = self.type_of(node.left), self.type_of(node.right)
-        scalar = {FType.NUMBER, FType.DURATION, FType.DATE}
-        if lt not in scalar:
+        if lt not in SCALAR:
             raise self.fail(node.left, f"'{node.op}' needs numbers, durations or dates", ["number"])
-        if rt not in scalar:
+        if rt not in SCALAR:
             raise self.fail(
                 node.right, f"expected a number after '{node.op}', found {DESCRIBED[rt]}", ["number"]
             )
-        lit_l, lit_r = _is_number_literal(node.left), _is_number_literal(node.right)
+        lit_l, lit_r = n.is_number_literal(node.left), n.is_number_literal(node.right)
         if node.op in "+-":
             if lt == FType.NUMBER and rt == FType.NUMBER:
                 return FType.NUMBER
             if lt in {FType.DURATION, FType.DATE} and (rt == FType.DURATION or lit_r):
                 return lt
             if node.op == "+" and rt == FType.DATE and (lt == FType.DURATION or lit_l):
-                return FType.DATE
-            if lt == FType.DURATION and rt == FType.DATE and node.op == "+":
                 return FType.DATE
             if node.op == "-" and lt == FType.DATE and rt == FType.DATE:
                 return FType.DURATION
@@ -265,49 +265,43 @@ class _Checker:
                 other = node.right if lt == FType.BOOLEAN else node.left
                 raise self.fail(other, f"expected true or false after '{node.op}'", ["true", "false"])
             return FType.BOOLEAN
-        allowed = {FType.NUMBER, FType.DURATION, FType.DATE}
-        if node.op in {"=", "!="}:
-            allowed.add(FType.TEXT)
+        allowed = SCALAR | {FType.TEXT} if node.op in {"=", "!="} else SCALAR
         self.unify(node.left, node.right, node.op, allowed)
         return FType.BOOLEAN
 
     def call(self, node: n.Call) -> FType:
-        name, args = node.name, node.args
-        if name not in FUNCTIONS:
-            if name in self.attribute_types:
-                raise self.fail(node, f"'{name}' is an attribute, not a function", list(FUNCTIONS))
-            raise self.fail(node, f"unknown function '{name}'", list(FUNCTIONS))
-        numeric = {FType.NUMBER, FType.DURATION}
-        if name in {"abs"}:
-            if len(args) != 1:
-                raise self.fail(node, "abs takes exactly one argument", ["one argument"])
-            return self.expect(args[0], numeric, "abs(")
-        if name == "round":
-            if len(args) not in {1, 2}:
+        spec = FUNCTIONS.get(node.name)
+        if spec is None:
+            if node.name in self.attribute_types:
+                raise self.fail(node, f"'{node.name}' is an attribute, not a function", list(FUNCTIONS))
+            raise self.fail(node, f"unknown function '{node.name}'", list(FUNCTIONS))
+        if not spec.takes(len(node.args)):
+            message, expected = spec.arity_error()
+            raise self.fail(node, message, expected)
+        values = spec.value_args(node.args)
+        if len(values) == 1:
+            found = self.expect(values[0], spec.accepts, f"{spec.name}(")
+        else:
+            # The first argument that is not a bare number decides the type; literals adapt to it.
+            anchor = next((a for a in values if not n.is_number_literal(a)), values[0])
+            found = self.type_of(anchor)
+            for arg in values:
+                found = self.unify(anchor, arg, f"{spec.name}(", spec.accepts)
+        decimals = spec.decimals_arg(node.args)
+        if decimals is not None:
+            # Written as a literal: the number of decimals is part of the SQL's shape, not a value.
+            if not (
+                isinstance(decimals, n.Number)
+                and decimals.value == int(decimals.value)
+                and decimals.value <= MAX_DECIMALS
+            ):
                 raise self.fail(
-                    node, "round takes a value and optionally a number of decimals", ["1 or 2 arguments"]
+                    decimals,
+                    f"the decimals of {spec.name} must be a whole number from 0 to {MAX_DECIMALS}",
+                    [f"0..{MAX_DECIMALS}"],
                 )
-            found = self.expect(args[0], numeric, "round(")
-            if len(args) == 2:
-                digits = args[1]
-                if not (
-                    isinstance(digits, n.Number) and digits.value == int(digits.value) and digits.value <= 6
-                ):
-                    raise self.fail(
-                        digits, "the decimals of round must be a whole number from 0 to 6", ["0..6"]
-                    )
-            return found
-        if len(args) < 2:
-            raise self.fail(node, f"{name} takes at least two arguments", ["2 or more arguments"])
-        allowed = {FType.NUMBER, FType.DURATION, FType.DATE}
-        if name == "coalesce":
-            allowed.add(FType.TEXT)
-        # The first argument that is not a bare number decides the type; literals adapt to it.
-        anchor = next((a for a in args if not _is_number_literal(a)), args[0])
-        result = self.type_of(anchor)
-        for arg in args:
-            result = self.unify(anchor, arg, f"{name}(", allowed)
-        return result
+            self.type_of(decimals)
+        return spec.returns or found
 
 
 def check(
@@ -323,7 +317,7 @@ def check(
     found = checker.type_of(tree)
     allowed = KIND_TYPES.get(kind)
     if allowed is None:
-        raise FormulaError(f"unknown kind '{kind}'", 1, 1, sorted(KIND_TYPES))
+        raise FormulaError(f"unknown kind '{kind}'", 1, 1, list(KIND_TYPES))
     if found not in allowed:
         wanted = " or ".join(DESCRIBED[t] for t in sorted(allowed))
         raise FormulaError(
@@ -332,4 +326,6 @@ def check(
             tree.column,
             [t.value for t in sorted(allowed)],
         )
-    return Checked(tree=tree, type=found, attributes=checker.attributes, metrics=checker.metrics)
+    return Checked(
+        tree=tree, type=found, attributes=checker.attributes, metrics=checker.metrics, types=checker.types
+    )
