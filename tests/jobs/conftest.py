@@ -1,14 +1,20 @@
-"""Fixtures of the job queue tests: a fixed clock and a seeded random source for backoff jitter."""
+"""Fixtures of the job queue tests: a fixed clock, a seeded random source for backoff jitter, and a job
+type whose handler loses its lease."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from leora.jobs.context import JobContext
 from leora.jobs.models import Job
+from leora.jobs.registry import Payload, register, unregister
+
+LOSES_ITS_LEASE = "test_loses_its_lease"
 
 
 @pytest.fixture
@@ -40,3 +46,21 @@ def fast_backoff(settings: Any) -> None:
     settings.JOB_BACKOFF_BASE_SECONDS = 10
     settings.JOB_BACKOFF_MAX_SECONDS = 3600
     settings.JOB_BACKOFF_JITTER = 0.25
+
+
+class _NoPayload(Payload):
+    pass
+
+
+def _hand_over_to_another_worker(ctx: JobContext, payload: _NoPayload) -> None:
+    # What recovery does when a lease expires mid-run: the job now belongs to someone else, so the
+    # worker that ran it can no longer record its outcome.
+    Job.objects.filter(pk=ctx.job.pk).update(locked_by="another-worker")
+
+
+@pytest.fixture
+def lease_loser() -> Iterator[str]:
+    """Register a job type whose handler loses its job's lease while it runs; return the type's name."""
+    register(LOSES_ITS_LEASE, schema=_NoPayload)(_hand_over_to_another_worker)
+    yield LOSES_ITS_LEASE
+    unregister(LOSES_ITS_LEASE)

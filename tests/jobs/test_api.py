@@ -77,6 +77,15 @@ def test_process_runs_ready_jobs_and_reports_them(client: Any, world: World, pro
     assert Job.objects.get(pk=done.pk).status == JobStatus.COMPLETED
 
 
+def test_process_counts_a_job_whose_lease_was_lost_as_lost(
+    client: Any, world: World, processor_key: str, lease_loser: str
+) -> None:
+    job_enqueue(job_type="noop", tenant=world.acme, priority=1)
+    job_enqueue(job_type=lease_loser, tenant=world.acme)
+    body = client.post("/api/jobs/process", headers=bearer(processor_key)).json()
+    assert (body["processed"], body["succeeded"], body["lost"]) == (2, 1, 1)
+
+
 def test_process_accepts_the_key_as_x_api_key(client: Any, world: World, processor_key: str) -> None:
     job_enqueue(job_type="noop", tenant=world.acme)
     response = client.post("/api/jobs/process", headers={"X-API-Key": processor_key})

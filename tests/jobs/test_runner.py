@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from leora.jobs.context import JobContext
 from leora.jobs.models import JobStatus
 from leora.jobs.queue import job_claim, job_enqueue
 from leora.jobs.registry import Payload, register, unregister
-from leora.jobs.runner import Outcome, run_job
+from leora.jobs.runner import Outcome, OutcomeCounts, run_job
 from leora.jobs.services import job_cancel
 from leora.tenancy.scoping import active_tenant_id, scopes_disabled
 from tests.conftest import World
@@ -137,3 +138,21 @@ def test_progress_is_recorded(world: World) -> None:
     run_next()
     stored = reload(job)
     assert (stored.progress, stored.progress_message) == (100, "step 4 of 4")
+
+
+def test_a_job_whose_lease_was_lost_while_it_ran_ends_lost(world: World, lease_loser: str) -> None:
+    job_enqueue(job_type=lease_loser, tenant=world.acme)
+    assert run_next() == Outcome.LOST
+
+
+def test_every_outcome_has_its_own_counter() -> None:
+    assert [f.name for f in fields(OutcomeCounts)] == [outcome.value for outcome in Outcome]
+
+
+def test_a_lost_job_is_counted_with_the_others() -> None:
+    counts = OutcomeCounts()
+    for outcome in Outcome:
+        counts.add(outcome)
+    counts.add(Outcome.LOST, count=2)
+    assert (counts.lost, counts.total) == (3, 7)
+    assert counts.summary() == "1 succeeded, 1 retried, 1 failed, 1 cancelled, 3 lost"
