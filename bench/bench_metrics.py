@@ -123,7 +123,7 @@ def _list_latency() -> dict[str, float]:
 
     from leora.metrics.models import MetricDefinition, MetricVersion
     from leora.tenancy.models import Membership, Role, Tenant, User
-    from leora.tenancy.services import api_token_create
+    from leora.tenancy.services.tokens import api_token_create
 
     tenant = Tenant.objects.filter(slug=f"{SLUG}-list").first()
     if tenant is None:

@@ -14,8 +14,8 @@ from leora.errors import DomainError
 from leora.jobs.api import router as jobs_router
 from leora.metrics.api import router as metrics_router
 from leora.notifications.api import router as notifications_router
+from leora.team.api import router as team_router
 from leora.tenancy.api import router as tenancy_router
-from leora.tenancy.api_users import router as users_router
 from leora.tenancy.auth import API_AUTH
 
 api = NinjaAPI(
@@ -82,5 +82,5 @@ api.add_router("/", tenancy_router)
 api.add_router("/", crm_router)
 api.add_router("/metrics", metrics_router, tags=["metrics"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
-api.add_router("/users", users_router, tags=["users"])
+api.add_router("/users", team_router, tags=["users"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])

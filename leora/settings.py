@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "leora.tenancy",
     "leora.crm",
+    "leora.team",
     "leora.web",
     "leora.demo",
     "leora.metrics",

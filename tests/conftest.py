@@ -16,7 +16,7 @@ from django.test import Client
 
 from leora.tenancy.models import Role, Tenant, User
 from leora.tenancy.scoping import scopes_disabled
-from leora.tenancy.services import api_token_create
+from leora.tenancy.services.tokens import api_token_create
 from tests import factories
 
 

@@ -11,7 +11,7 @@ from ninja.security.session import SessionAuth
 from leora.tenancy import scoping
 from leora.tenancy.actors import Actor, actor_for
 from leora.tenancy.models import Membership
-from leora.tenancy.services import api_token_authenticate
+from leora.tenancy.services.tokens import api_token_authenticate
 
 
 class TokenAuth(HttpBearer):

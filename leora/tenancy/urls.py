@@ -1,16 +1,5 @@
-"""The team pages, mounted at /team/."""
+"""Pages of the tenancy app, mounted at /account/: each view module brings its own url patterns."""
 
-from django.urls import path
+from leora.tenancy.views import account
 
-from leora.tenancy import views
-
-urlpatterns = [
-    path("", views.team_index, name="team"),
-    path("add/", views.team_add, name="team-add"),
-    path("<int:user_id>/", views.team_member, name="team-member"),
-    path("<int:user_id>/edit/", views.team_member_edit, name="team-member-edit"),
-    path("<int:user_id>/reassign/", views.team_member_reassign, name="team-member-reassign"),
-    path(
-        "<int:user_id>/reset-password/", views.team_member_reset_password, name="team-member-reset-password"
-    ),
-]
+urlpatterns = [*account.urlpatterns]

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leora.pages import actor_of_page
-from leora.tenancy.services import login_failure_record, login_retry_after, login_success_record
+from leora.tenancy.services.login import login_failure_record, login_retry_after, login_success_record
 from leora.web.selectors import dashboard_summary
 
 

@@ -34,7 +34,7 @@ from leora.demo.digest import tenant_digest
 from leora.demo.generator import team_size, tenant_delete
 from leora.tenancy.models import Membership, Role, Tenant, User
 from leora.tenancy.scoping import scopes_disabled
-from leora.tenancy.services import api_token_create
+from leora.tenancy.services.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

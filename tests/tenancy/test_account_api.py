@@ -49,6 +49,27 @@ def test_a_token_name_must_not_be_empty(world: World, api_as: Any) -> None:
     assert response.json()["errors"][0]["field"] == "name"
 
 
+def test_a_blank_token_name_is_refused_like_on_the_account_page(world: World, api_as: Any) -> None:
+    api = api_as(world.rep1)
+
+    response = api.post("/api/tokens", {"name": "   "})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["name"]
+    assert ApiToken.objects.filter(user=world.rep1).count() == 1
+
+
+def test_revoking_a_revoked_token_answers_204_and_writes_no_second_audit_event(
+    world: World, api_as: Any
+) -> None:
+    rep1 = api_as(world.rep1)
+    created = rep1.post("/api/tokens", {"name": "old laptop"}).json()
+    rep1.delete(f"/api/tokens/{created['id']}")
+
+    assert rep1.delete(f"/api/tokens/{created['id']}").status_code == 204
+    assert AuditEvent.objects.for_tenant(world.acme).filter(action="api_token.revoke").count() == 1
+
+
 def test_admins_read_the_audit_trail_of_their_tenant_only(world: World, api_as: Any, unscoped: None) -> None:
     customer = make_customer(world.acme, world.rep1)
     api_as(world.rep1).patch(f"/api/customers/{customer.pk}", {"city": "Salem"})

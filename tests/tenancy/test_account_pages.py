@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from leora.tenancy.models import ApiToken, AuditEvent, User
-from leora.tenancy.services import api_token_create
+from leora.tenancy.services.tokens import api_token_create
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db

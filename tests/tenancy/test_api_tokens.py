@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from leora.tenancy.models import ApiToken
-from leora.tenancy.services import api_token_authenticate, api_token_create, api_token_revoke
+from leora.tenancy.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db

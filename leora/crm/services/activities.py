@@ -13,7 +13,7 @@ from leora.crm.selectors.activities import aware_in_tenant
 from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
 from leora.errors import Forbidden
 from leora.tenancy.actors import Actor
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "user", "kind", "subject", "outcome", "occurred_at"]
 

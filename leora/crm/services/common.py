@@ -13,7 +13,7 @@ from leora.crm.visibility import visible_customers
 from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import User
-from leora.tenancy.selectors import assignable_person
+from leora.tenancy.selectors.members import assignable_person
 
 
 def snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from django.db import transaction
 from leora.crm.models import Contact, Customer
 from leora.crm.services.common import changed_fields, snapshot, visible_customer
 from leora.tenancy.actors import Actor
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "name", "title", "email", "phone", "is_primary"]
 

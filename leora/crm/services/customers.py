@@ -19,7 +19,7 @@ from leora.crm.services.common import (
 from leora.errors import Conflict
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = [
     "name", "account_number", "account_type", "status", "assigned_rep", "territory", "street", "city",

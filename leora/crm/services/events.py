@@ -16,7 +16,7 @@ from leora.crm.selectors.events import as_tenant_time
 from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
 from leora.errors import InvalidInput
 from leora.tenancy.actors import Actor
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["title", "user", "customer", "starts_at", "ends_at", "location", "notes"]
 

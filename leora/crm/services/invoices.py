@@ -21,7 +21,7 @@ from leora.errors import Conflict, InvalidInput
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Role
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "order", "invoice_number", "amount", "paid_amount", "issued_on", "due_on"]
 PAYMENT_TERMS = timedelta(days=30)

@@ -22,7 +22,7 @@ from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import User
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "rep", "order_number", "order_date", "status", "total", "notes"]
 CENT = Decimal("0.01")

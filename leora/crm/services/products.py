@@ -13,7 +13,7 @@ from leora.crm.services.common import changed_fields, duplicate_number, snapshot
 from leora.errors import Conflict
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["sku", "name", "brand", "category", "unit_price", "active"]
 

@@ -13,7 +13,7 @@ from leora.crm.services.common import assignable_rep, changed_fields, snapshot
 from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["user", "week_start", "revenue_target", "set_by"]
 MONDAY = 0

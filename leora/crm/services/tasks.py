@@ -20,7 +20,7 @@ from leora.crm.models import Customer, Task, TaskStatus
 from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
 from leora.errors import Forbidden
 from leora.tenancy.actors import Actor
-from leora.tenancy.services import audit_record
+from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = [
     "title", "description", "customer", "assigned_to", "assigned_by", "due_date", "priority", "status",

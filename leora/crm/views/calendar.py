@@ -26,7 +26,7 @@ from leora.errors import DomainError
 from leora.pages import actor_of_page, form_add_domain_errors, render_page, url_with
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today, week_start
-from leora.tenancy.selectors import assignable_people
+from leora.tenancy.selectors.members import assignable_people
 
 AGENDA_DAYS = 14
 # A busy team's fortnight is a few hundred events; past that the week view is the better tool.

@@ -34,7 +34,7 @@ from leora.pages import (
 )
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
-from leora.tenancy.selectors import assignable_people
+from leora.tenancy.selectors.members import assignable_people
 
 # The status tabs of the page: what each one lists.
 STATUS_TABS: dict[str, tuple[str, tuple[str, ...]]] = {

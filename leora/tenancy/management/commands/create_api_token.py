@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from leora.tenancy.actors import membership_for
 from leora.tenancy.models import Tenant, User
-from leora.tenancy.services import api_token_create
+from leora.tenancy.services.tokens import api_token_create
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from django.db import transaction
 
 from leora.errors import DomainError
 from leora.tenancy.models import Membership, Role, Tenant, User
-from leora.tenancy.services import audit_record
-from leora.tenancy.users import MANAGER_ROLES, member_create
+from leora.tenancy.selectors.members import MANAGER_ROLES
+from leora.tenancy.services.audit import audit_record
+from leora.tenancy.services.members import member_create
 
 
 class Command(BaseCommand):

@@ -14,15 +14,16 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.errors import DomainError, NotFound
 from leora.pages import actor_of_page, add_toast, form_add_domain_errors, render_page, wants_fragment
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Role
-from leora.tenancy.selectors import api_token_get, api_token_list
-from leora.tenancy.services import IssuedToken, api_token_create, api_token_revoke
-from leora.tenancy.users import user_password_change, user_profile_update
+from leora.tenancy.selectors.tokens import api_token_get, api_token_list
+from leora.tenancy.services.account import user_password_change, user_profile_update
+from leora.tenancy.services.tokens import IssuedToken, api_token_create, api_token_revoke
 
 TOKENS_FRAGMENT = "tenancy/account/_tokens.html"
 
@@ -126,9 +127,14 @@ def account_token_create(request: HttpRequest) -> HttpResponse:
     flash message, which would keep it in a cookie."""
     actor = actor_of_page(request)
     form = TokenForm(request.POST)
-    if not form.is_valid():
+    issued = None
+    if form.is_valid():
+        try:
+            issued = api_token_create(tenant=actor.tenant, user=actor.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            form_add_domain_errors(form, exc)
+    if issued is None:
         return _render(request, _context(actor, token_form=form), status=422)
-    issued = api_token_create(tenant=actor.tenant, user=actor.user, name=form.cleaned_data["name"].strip())
     response = _render(request, _context(actor, issued=issued))
     # The answer carries the secret: keep it out of every cache, including the back button's.
     response["Cache-Control"] = "no-store"
@@ -145,10 +151,18 @@ def account_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         token = api_token_get(actor=actor, token_id=token_id)
     except NotFound:
         raise Http404("No such token") from None
-    if token.revoked_at is None:
-        api_token_revoke(token=token, actor=actor.user)
+    api_token_revoke(token=token, actor=actor.user)
     text = f"Revoked the token “{token.name}”. Programs using it are refused from now on."
     if not wants_fragment(request):
         messages.success(request, text)
         return redirect("account")
     return add_toast(_render(request, _context(actor)), text)
+
+
+urlpatterns = [
+    path("", account_index, name="account"),
+    path("profile/", account_profile, name="account_profile"),
+    path("password/", account_password, name="account_password"),
+    path("tokens/", account_token_create, name="account_token_create"),
+    path("tokens/<int:token_id>/revoke/", account_token_revoke, name="account_token_revoke"),
+]

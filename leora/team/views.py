@@ -1,38 +1,40 @@
-"""The team pages: the people an admin or manager leads, an admin's forms to add and edit them, and
-moving a person's customers to someone else. Reads and writes go through the same selectors and services
-as /api/users.
+"""The team pages, at /team/: the people an admin or manager leads, an admin's forms to add and edit
+them, and moving a person's customers to someone else. Reads and writes go through the same selectors
+and services as /api/users; the rules (who may do what) are the services', and a refusal answers 403.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from leora.crm.services.books import customers_reassign
 from leora.errors import DomainError, Forbidden, NotFound
 from leora.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
-from leora.tenancy.actors import Actor
-from leora.tenancy.models import Membership, Role, User
-from leora.tenancy.users import (
-    manager_choices,
+from leora.team.selectors import reassign_targets, team_member_get, team_member_list
+from leora.tenancy.actors import Actor, require_role
+from leora.tenancy.models import Membership, Role
+from leora.tenancy.selectors.members import manager_choices
+from leora.tenancy.services.members import (
+    may_reset_password,
     member_create,
-    member_get,
-    member_list,
     member_password_reset,
-    member_reassign_customers,
     member_update,
 )
 
 SEARCH_MAX_LENGTH = 100
-# Page sort keys and the member_list annotations they order by.
+# Page sort keys and the team_member_list annotations they order by.
 TEAM_SORTS = {
     "name": "full_name",
     "email": "email",
@@ -72,31 +74,37 @@ class PasswordResetForm(forms.Form):
     password = forms.CharField(max_length=128, required=False, strip=False, widget=forms.PasswordInput)
 
 
+View = Callable[..., HttpResponse]
+
+
+def _refusals_as_403(view: View) -> View:
+    """Answer a service's Forbidden as the 403 page, so the services' role checks are the pages' too."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from None
+
+    return wrapped
+
+
 def _leader(request: HttpRequest) -> Actor:
     actor = actor_of_page(request)
-    if not (actor.is_admin or actor.is_manager):
-        raise PermissionDenied("The team pages are for admins and managers.")
+    require_role(actor, Role.ADMIN, Role.MANAGER, message="The team pages are for admins and managers.")
     return actor
 
 
 def _member_or_404(actor: Actor, user_id: int) -> Membership:
     try:
-        return member_get(actor=actor, user_id=user_id)
+        return team_member_get(actor=actor, user_id=user_id)
     except NotFound:
         raise Http404("No such person") from None
 
 
 def _role_badge(role: str) -> str:
     return ROLE_BADGES.get(Role(role), "") if role in Role.values else ""
-
-
-def reassign_targets(actor: Actor, member: Membership) -> QuerySet[User]:
-    """Return the active people ``member``'s customers may move to: anyone for an admin, the team for
-    a manager."""
-    ids = Membership.objects.filter(tenant_id=actor.tenant.pk).exclude(user_id=member.user_id)
-    if not actor.is_admin:
-        ids = ids.filter(user_id__in=actor.team_user_ids)
-    return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("full_name", "email")
 
 
 def _list_context(request: HttpRequest, actor: Actor, form: MemberForm | None = None) -> dict[str, Any]:
@@ -108,7 +116,7 @@ def _list_context(request: HttpRequest, actor: Actor, form: MemberForm | None = 
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") not in TEAM_SORTS:
         sort = DEFAULT_SORT
-    members = member_list(
+    members = team_member_list(
         actor=actor,
         search=search,
         role=role or None,
@@ -134,25 +142,26 @@ def _list_context(request: HttpRequest, actor: Actor, form: MemberForm | None = 
 
 
 @login_required
+@_refusals_as_403
 @require_GET
 def team_index(request: HttpRequest) -> HttpResponse:
     actor = _leader(request)
     return render_page(
         request,
-        "tenancy/team/index.html",
+        "team/index.html",
         _list_context(request, actor),
-        fragment="tenancy/team/_results.html",
+        fragment="team/_results.html",
     )
 
 
 @login_required
+@_refusals_as_403
 @require_POST
 def team_add(request: HttpRequest) -> HttpResponse:
     """Add a person; the generated password is shown on the answer itself, once, never via a redirect
     (flash messages ride in a cookie)."""
     actor = _leader(request)
-    if not actor.is_admin:
-        raise PermissionDenied("Only an admin adds people.")
+    require_role(actor, Role.ADMIN, message="Only an admin adds people.")
     form = MemberForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -175,13 +184,13 @@ def team_add(request: HttpRequest) -> HttpResponse:
                 "role": Role(created.membership.role).label,
                 "password": created.initial_password,
             }
-            response = render(request, "tenancy/team/index.html", context)
+            response = render(request, "team/index.html", context)
             # The answer carries a password: keep it out of every cache.
             response["Cache-Control"] = "no-store"
             return response
     context = _list_context(request, actor, form=form)
     context["form_open"] = True
-    return render(request, "tenancy/team/index.html", context, status=422)
+    return render(request, "team/index.html", context, status=422)
 
 
 def _detail_context(
@@ -192,7 +201,7 @@ def _detail_context(
     reset_form: PasswordResetForm | None = None,
 ) -> dict[str, Any]:
     # A visible member is in a manager's team, so a manager may move their customers within it.
-    can_reassign = actor.is_admin or actor.is_manager
+    can_reassign = actor.leads_people
     if edit_form is None and actor.is_admin:
         edit_form = MemberEditForm(
             initial={
@@ -217,29 +226,28 @@ def _detail_context(
         "roles": Role.choices,
         "can_reassign": can_reassign,
         "reassign_form": reassign_form or ReassignForm(),
-        "targets": list(reassign_targets(actor, member)) if can_reassign else [],
-        # Admins reset other people's passwords; their own is changed on the account page, which keeps
-        # them signed in.
-        "can_reset_password": actor.is_admin and member.user_id != actor.user.pk,
+        "targets": list(reassign_targets(actor=actor, member=member)) if can_reassign else [],
+        "can_reset_password": may_reset_password(actor=actor, user_id=member.user_id),
         "reset_form": reset_form or PasswordResetForm(),
     }
 
 
 @login_required
+@_refusals_as_403
 @require_GET
 def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
     member = _member_or_404(actor, user_id)
-    return render(request, "tenancy/team/member.html", _detail_context(actor, member))
+    return render(request, "team/member.html", _detail_context(actor, member))
 
 
 @login_required
+@_refusals_as_403
 @require_POST
 def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
     member = _member_or_404(actor, user_id)
-    if not actor.is_admin:
-        raise PermissionDenied("Only an admin edits people.")
+    require_role(actor, Role.ADMIN, message="Only an admin edits people.")
     form = MemberEditForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -264,12 +272,13 @@ def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                     "assigned to them until you move them."
                 )
             messages.success(request, text)
-            return redirect("team-member", user_id=user_id)
+            return redirect("team_member", user_id=user_id)
     context = _detail_context(actor, member, edit_form=form)
-    return render(request, "tenancy/team/member.html", context, status=422)
+    return render(request, "team/member.html", context, status=422)
 
 
 @login_required
+@_refusals_as_403
 @require_POST
 def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
@@ -277,13 +286,11 @@ def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     form = ReassignForm(request.POST)
     if form.is_valid():
         try:
-            result = member_reassign_customers(
-                actor=actor, from_member=member, to_user_id=form.cleaned_data["to_user"]
+            result = customers_reassign(
+                actor=actor, from_user_id=member.user_id, to_user_id=form.cleaned_data["to_user"]
             )
-        except Forbidden as exc:
-            form.add_error("to_user", exc.detail)
         except DomainError as exc:
-            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
+            form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="to_user")
         else:
             moved = result.moved
             if moved:
@@ -294,22 +301,23 @@ def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
                 )
             else:
                 messages.info(request, f"{result.from_user.display_name} had no customers to move.")
-            return redirect("team-member", user_id=user_id)
+            return redirect("team_member", user_id=user_id)
     context = _detail_context(actor, member, reassign_form=form)
     context["reassign_open"] = True
-    return render(request, "tenancy/team/member.html", context, status=422)
+    return render(request, "team/member.html", context, status=422)
 
 
 @login_required
+@_refusals_as_403
 @require_POST
 def team_member_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
     """Give someone a new password. A generated one is shown on this answer itself, once (never via a
     redirect), and an htmx request gets just the password card back."""
     actor = _leader(request)
     member = _member_or_404(actor, user_id)
-    if not actor.is_admin:
-        raise PermissionDenied("Only an admin resets passwords.")
+    require_role(actor, Role.ADMIN, message="Only an admin resets passwords.")
     if member.user_id == actor.user.pk:
+        # The service refuses it too; on the page the admin is taken to where they can change it.
         return redirect(reverse("account") + "#password")
     form = PasswordResetForm(request.POST)
     reset = None
@@ -322,7 +330,7 @@ def team_member_reset_password(request: HttpRequest, user_id: int) -> HttpRespon
             form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF)
     context = _detail_context(actor, member, reset_form=None if reset else form)
     context["password_reset"] = reset
-    template = "tenancy/team/_password_card.html" if wants_fragment(request) else "tenancy/team/member.html"
+    template = "team/_password_card.html" if wants_fragment(request) else "team/member.html"
     response = render(request, template, context, status=200 if reset else 422)
     # The answer may carry a password: keep it out of every cache.
     response["Cache-Control"] = "no-store"

@@ -114,6 +114,16 @@ def test_someone_who_also_belongs_to_another_tenant_is_a_409(
     assert Client().login(email="shared@acme.test", password=OLD_PASSWORD)
 
 
+def test_an_admin_resetting_their_own_password_is_refused_as_on_the_page(world: World, api_as: Any) -> None:
+    response = api_as(world.admin).post(reset_url(world.admin), {"password": STRONG})
+
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert "account page" in detail and "current one" in detail
+    assert Client().login(email="admin@acme.test", password=OLD_PASSWORD)
+    assert not reset_events(world).exists()
+
+
 def test_the_persons_signed_in_sessions_end(world: World, api_as: Any) -> None:
     # given rep1 signed in on a phone
     phone = signed_in(world.rep1)
@@ -165,6 +175,14 @@ def test_a_manager_and_the_admin_on_their_own_page_see_no_reset_action(world: Wo
     assert "reset-password" not in manager_view
     assert "reset-password" not in own_page
     assert 'href="/account/#password"' in own_page
+
+
+def test_the_page_sends_an_admin_resetting_their_own_password_to_their_account_page(world: World) -> None:
+    response = signed_in(world.admin).post(f"/team/{world.admin.pk}/reset-password/", {"password": STRONG})
+
+    assert response.status_code == 302 and response["Location"] == "/account/#password"
+    assert Client().login(email="admin@acme.test", password=OLD_PASSWORD)
+    assert not reset_events(world).exists()
 
 
 def test_the_page_shows_the_generated_password_once_and_it_works(world: World) -> None:
