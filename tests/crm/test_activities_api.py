@@ -210,13 +210,13 @@ def test_the_author_deletes_their_activity(world: World, log: Any, api_as: Any) 
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Book, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, api_as: Any, unscoped: None, django_assert_num_queries: Any
 ) -> None:
     for _ in range(30):
         make_activity(book.rep1, world.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer and user joined).
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         assert len(client.get("/api/activities", page_size=30).json()["items"]) == 30
 
 

@@ -326,14 +326,14 @@ def test_patch_rejects_null_for_a_required_field(world: World, orders: Any, api_
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, book: Book, wines: Any, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, book: Book, wines: Any, api_as: Any, unscoped: None, django_assert_num_queries: Any
 ) -> None:
     for _ in range(20):
         make_order(book.rep1, [(wines["pinot"], 1), (wines["rose"], 2)], rep=world.rep1)
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (customer and rep joined), lines
     # (products joined): more orders or lines add no queries.
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(7):
         body = client.get("/api/orders", page_size=20).json()
     assert len(body["items"]) == 20 and all(len(item["lines"]) == 2 for item in body["items"])
 

@@ -194,11 +194,11 @@ def test_a_manager_deletes_a_team_quota(world: World, quotas: Any, api_as: Any) 
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, api_as: Any, unscoped: None, django_assert_max_num_queries: Any
+    world: World, api_as: Any, unscoped: None, django_assert_num_queries: Any
 ) -> None:
     for week in range(30):
         make_quota(world.acme, world.rep1, date.fromordinal(MONDAY.toordinal() + 7 * week))
     client = api_as(world.manager)
     # token, its last-use stamp, membership, team, count, page (user and set_by joined).
-    with django_assert_max_num_queries(6):
+    with django_assert_num_queries(6):
         assert len(client.get("/api/quotas", page_size=30).json()["items"]) == 30

@@ -109,16 +109,29 @@ def test_the_managers_form_offers_only_their_team(world: World, tasks: Any) -> N
 
 
 def test_the_page_runs_a_fixed_number_of_queries(
-    world: World, unscoped: None, django_assert_max_num_queries: Any
+    world: World, unscoped: None, django_assert_num_queries: Any
 ) -> None:
     customer = make_customer(world.acme, world.rep1)
     for _ in range(25):
         make_task(world.acme, world.rep1, customer=customer, assigned_by=world.manager)
     client = signed_in(world.manager)
-    # session, user, membership, team, then the page's own reads; more tasks must not add any.
-    with django_assert_max_num_queries(9):
+    # session, user, membership, team; count, one page of tasks (customer and people joined), the
+    # people and the customers to choose from: more tasks must not add any.
+    with django_assert_num_queries(8):
         response = client.get("/tasks/", {"scope": "team"})
     assert response.status_code == 200
+
+
+def test_the_customer_picker_runs_a_fixed_number_of_queries(
+    world: World, unscoped: None, django_assert_num_queries: Any
+) -> None:
+    for n in range(12):
+        make_customer(world.acme, world.rep1 if n % 2 else world.rep2, name=f"Shop {n:02d}")
+    client = signed_in(world.manager)
+    # session, user, membership, team, the matching customers: more customers must not add any.
+    with django_assert_num_queries(5):
+        response = client.get("/tasks/customer-options/", {"customer_search": "shop"})
+    assert response.content.decode().count("<option") == 13
 
 
 # Completing

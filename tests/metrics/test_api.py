@@ -60,10 +60,11 @@ def test_the_list_filters_by_kind(world: World, api_as: Any) -> None:
 
 
 def test_the_list_runs_a_fixed_number_of_queries(
-    world: World, api_as: Any, django_assert_max_num_queries: Any
+    world: World, api_as: Any, django_assert_num_queries: Any
 ) -> None:
     client = api_as(world.admin)
-    with django_assert_max_num_queries(8):
+    # token lookup, its last-used stamp, membership, count, page (current version joined).
+    with django_assert_num_queries(5):
         response = client.get("/api/metrics/definitions", page_size=100)
     assert response.json()["items"][0]["formula"]
 
@@ -168,6 +169,21 @@ def test_get_shows_the_current_version_and_history_newest_first(world: World, ap
     body = api_as(world.rep1).get("/api/metrics/definitions/late_payers").json()
     assert body["version"] == 2 and body["formula"] == "overdue_balance > 200"
     assert [(v["version"], v["change_note"]) for v in body["history"]] == [(2, "stricter"), (1, "Created")]
+
+
+def test_the_history_runs_a_fixed_number_of_queries(
+    world: World, api_as: Any, django_assert_num_queries: Any
+) -> None:
+    admin = api_as(world.admin)
+    create(admin)
+    for threshold in range(200, 700, 100):
+        admin.patch("/api/metrics/definitions/late_payers", {"formula": f"overdue_balance > {threshold}"})
+    reader = api_as(world.rep1)
+    # token lookup, its last-used stamp, membership, the definition (current version joined), the
+    # versions (authors joined): more versions must not add queries.
+    with django_assert_num_queries(5):
+        body = reader.get("/api/metrics/definitions/late_payers").json()
+    assert len(body["history"]) == 6
 
 
 def test_another_tenants_code_answers_404_everywhere(world: World, api_as: Any) -> None:
@@ -388,6 +404,15 @@ def test_templates_list_at_least_twelve_and_say_which_are_installed(world: World
     assert all(t["installed"] for t in body)
 
 
+def test_the_template_list_runs_a_fixed_number_of_queries(
+    world: World, api_as: Any, django_assert_num_queries: Any
+) -> None:
+    client = api_as(world.admin)
+    # token lookup, its last-used stamp, membership, the codes already installed.
+    with django_assert_num_queries(4):
+        assert len(client.get("/api/metrics/templates").json()) == len(TEMPLATES)
+
+
 def test_attributes_are_documented(world: World, api_as: Any) -> None:
     body = api_as(world.rep1).get("/api/metrics/attributes").json()
     names = {a["name"] for a in body}
@@ -405,6 +430,16 @@ def test_export_as_json_and_yaml(world: World, api_as: Any) -> None:
     assert len(as_json.json()["metrics"]) == len(TEMPLATES)
     as_yaml = admin.get("/api/metrics/export", format="yaml")
     assert yaml.safe_load(as_yaml.content)["metrics"][0]["code"] == "at_risk_customer"
+
+
+def test_the_export_runs_a_fixed_number_of_queries(
+    world: World, api_as: Any, django_assert_num_queries: Any
+) -> None:
+    client = api_as(world.admin)
+    # token lookup, its last-used stamp, membership, the definitions (current version joined).
+    with django_assert_num_queries(4):
+        response = client.get("/api/metrics/export", format="json")
+    assert len(response.json()["metrics"]) == len(TEMPLATES)
 
 
 def _import(client: Any, body: str, apply: bool = False, content_type: str = "application/yaml") -> Any:

@@ -90,6 +90,36 @@ def test_metric_values_annotates_a_value_metric(world: World, cadence: Any) -> N
     assert values["At risk"] == 5 and values["On time"] == 0
 
 
+def late_weekly_buyers(world: World, count: int) -> None:
+    for n in range(count):
+        customer = factories.make_customer(world.acme, world.rep1, name=f"Late {n}", account_type="ACTIVE")
+        for week in range(6):
+            factories.make_order(customer, order_date=TODAY - timedelta(days=12 + 7 * week))
+
+
+def test_listing_a_segment_runs_a_fixed_number_of_queries(
+    world: World, cadence: Any, django_assert_num_queries: Any
+) -> None:
+    late_weekly_buyers(world, 5)
+    manager = factories.actor(world.acme, world.manager)
+    # the definition, its current version, then one query for the customers however many match.
+    with django_assert_num_queries(3):
+        customers = list(metric_customers(world.acme, "at_risk_customer", manager, today=TODAY))
+    assert len(customers) == 7
+
+
+def test_listing_a_value_metric_runs_a_fixed_number_of_queries(
+    world: World, cadence: Any, django_assert_num_queries: Any
+) -> None:
+    late_weekly_buyers(world, 5)
+    admin = factories.actor(world.acme, world.admin)
+    # the definition, its current version, then one query for the customers and their values.
+    with django_assert_num_queries(3):
+        customers: Any = metric_values(world.acme, "days_overdue", admin, today=TODAY)
+        values = dict(customers.values_list("name", "metric_value"))
+    assert len(values) == 9 and values["Late 4"] == 5
+
+
 def test_an_unknown_code_or_another_tenants_scope_is_not_found(world: World, cadence: Any) -> None:
     admin = factories.actor(world.acme, world.admin)
     other = factories.actor(world.other, world.other_admin)

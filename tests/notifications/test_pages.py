@@ -70,11 +70,11 @@ def test_the_bell_tells_a_signed_out_page_to_stop_polling(client: Any) -> None:
 
 
 def test_the_bell_takes_a_fixed_number_of_queries(
-    world: World, inbox: Any, django_assert_max_num_queries: Any
+    world: World, inbox: Any, django_assert_num_queries: Any
 ) -> None:
     rep = signed_in(world.rep1)
 
-    with django_assert_max_num_queries(QUERIES_PER_BELL):
+    with django_assert_num_queries(QUERIES_PER_BELL):
         assert rep.get("/notifications/bell/").status_code == 200
 
 
@@ -119,12 +119,12 @@ def test_an_empty_page_says_what_will_appear(world: World) -> None:
     assert "No notifications yet" in html
 
 
-def test_the_page_takes_a_fixed_number_of_queries(world: World, django_assert_max_num_queries: Any) -> None:
+def test_the_page_takes_a_fixed_number_of_queries(world: World, django_assert_num_queries: Any) -> None:
     for n in range(30):
         notify(world.acme, world.rep1, f"Note {n}", minutes_ago=n)
     rep = signed_in(world.rep1)
 
-    with django_assert_max_num_queries(QUERIES_PER_PAGE):
+    with django_assert_num_queries(QUERIES_PER_PAGE):
         response = rep.get("/notifications/")
 
     assert len(response.context["page"].items) == 25

@@ -118,9 +118,17 @@ def test_only_admins_see_metrics_and_jobs_in_the_navigation(world: World, client
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(
-    world: World, week_of_sales: None, client: Client, django_assert_num_queries: Any
+    world: World, week_of_sales: None, week: tuple[date, date], client: Client, django_assert_num_queries: Any
 ) -> None:
+    monday, _ = week
+    for n in range(6):
+        rep = world.rep1 if n % 2 else world.rep2
+        customer = make_customer(world.acme, rep, name=f"Shop {n}")
+        overdue = monday - timedelta(days=1)
+        make_task(world.acme, rep, title=f"Visit shop {n}", customer=customer, due_date=overdue)
+        make_activity(customer, rep, subject=f"Called shop {n}")
     signed_in(client, world.manager)
     # session, user, membership, manager's team; then the six reads of the summary.
     with django_assert_num_queries(10):
-        assert client.get("/").status_code == 200
+        html = client.get("/").content.decode()
+    assert html.count("Visit shop") == 6 and html.count("Called shop") == 6
