@@ -2,10 +2,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db.models import CharField, FloatField
 
 from leora.crm.models import Customer
 from leora.metrics.evaluation import annotate_attributes, build_context, filter_segment
-from leora.metrics.formula import analyse
+from leora.metrics.formula import Compiler, FType, analyse, parse
+from leora.metrics.formula import nodes as n
 from tests import factories
 from tests.conftest import World
 
@@ -144,3 +146,26 @@ def test_the_customers_age_uses_the_tenants_time_zone(world: World, unscoped: No
 def test_division_by_zero_is_empty(world: World, unscoped: None) -> None:
     factories.make_customer(world.acme, name="Zero")
     assert matching(world, "(lifetime_revenue / order_count) is null") == {"Zero"}
+
+
+def test_the_compiler_takes_a_calls_type_from_the_checker(world: World) -> None:
+    # given a text coalesce, compiled once as the checker typed it and once with its type overridden
+    checked = analyse("coalesce(territory, 'none') = 'North'", kind="segment")
+    assert isinstance(checked.tree, n.Compare)
+    call = checked.tree.left
+    compiler = Compiler(build_context(world.acme, TODAY), checked)
+    as_checked = compiler.value(call)
+    checked.types[call] = FType.NUMBER
+    as_overridden = compiler.value(call)
+    # when both are resolved in a query, then each has the field its recorded type asks for
+    query = Customer.objects.for_tenant(world.acme).annotate(a=as_checked, b=as_overridden).query
+    assert isinstance(query.annotations["a"].output_field, CharField)
+    assert isinstance(query.annotations["b"].output_field, FloatField)
+
+
+def test_the_compiler_refuses_a_tree_the_checker_never_saw(world: World) -> None:
+    checked = analyse("coalesce(territory, 'none') = 'North'", kind="segment")
+    unchecked = parse("coalesce(account_type, 'none') = 'North'")
+    assert isinstance(unchecked, n.Compare)
+    with pytest.raises(LookupError):
+        Compiler(build_context(world.acme, TODAY), checked).value(unchecked.left)

@@ -1,6 +1,7 @@
 import pytest
 
 from leora.metrics.formula import FType, ReferencedMetric, analyse
+from leora.metrics.formula import nodes as n
 from leora.metrics.formula.errors import FormulaError
 
 
@@ -110,3 +111,52 @@ def test_value_metrics_cannot_be_referenced() -> None:
 
 def test_unknown_metric_references_are_errors() -> None:
     assert "no metric 'nope'" in error_of("metric.nope").message
+
+
+def test_the_checker_records_the_type_of_every_node() -> None:
+    checked = analyse(
+        "coalesce(days_since_last_order, 30) > 2 weeks and account_type in ['TARGET'] "
+        "and round(balance_due / 3, 2) between 1 and 9",
+        kind="segment",
+    )
+    assert all(node in checked.types for node in n.walk(checked.tree))
+    assert checked.type_of(checked.tree) == FType.BOOLEAN
+
+
+def test_a_call_records_the_type_its_arguments_share() -> None:
+    checked = analyse("coalesce(days_since_last_order, 30)", kind="value")
+    assert checked.type_of(checked.tree) == FType.DURATION
+
+
+def test_the_nodes_of_referenced_metrics_have_recorded_types() -> None:
+    metrics = {"tagged": ReferencedMetric("tagged", "segment", "coalesce(territory, 'none') = 'North'")}
+    checked = analyse("metric.tagged", kind="segment", resolve=metrics.get)
+    call = next(node for node in n.walk(checked.metrics["tagged"]) if isinstance(node, n.Call))
+    assert checked.type_of(call) == FType.TEXT
+
+
+def test_a_node_the_checker_never_saw_has_no_type() -> None:
+    checked = analyse("order_count > 1", kind="segment")
+    with pytest.raises(LookupError):
+        checked.type_of(n.Attribute(3, 7, "balance_due"))
+
+
+def test_deeply_nested_calls_are_checked_once_per_node() -> None:
+    # Each level asks for its first argument's type several times; without recorded types a
+    # nesting this deep would take years to check.
+    formula = "order_count"
+    for _ in range(22):
+        formula = f"min({formula}, 1)"
+    assert analyse(f"{formula} > 0", kind="segment").type == FType.BOOLEAN
+
+
+def test_the_decimals_of_round_must_be_a_literal_even_when_they_name_an_attribute() -> None:
+    error = error_of("round(balance_due, order_count) > 0")
+    assert error.message == "the decimals of round must be a whole number from 0 to 6"
+    assert error.column == 20
+
+
+def test_an_unknown_kind_lists_the_kinds() -> None:
+    error = error_of("order_count > 1", kind="score")
+    assert error.message == "unknown kind 'score'"
+    assert error.expected == ["segment", "value"]

@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 from leora.crm.models import Customer
 from leora.metrics.evaluation import annotate_attributes, build_context, filter_segment, value_of
 from leora.metrics.formula import analyse
-from tests.conftest import World
 from tests.metrics import dataset
-from tests.metrics.reference import Reference, attributes, load_facts
+from tests.metrics.reference import Reference
 
 pytestmark = pytest.mark.django_db
 
@@ -112,14 +111,6 @@ def conditions(depth: int) -> st.SearchStrategy[str]:
         st.tuples(sub, st.sampled_from(["and", "or"]), sub).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
         sub.map(lambda s: f"not ({s})"),
     )
-
-
-@pytest.fixture
-def tenant_data(world: World, unscoped: None) -> Any:
-    dataset.build(world.acme, [world.rep1, world.rep2, None])
-    facts = load_facts(world.acme)
-    values = {pk: attributes(f, dataset.TODAY, world.acme.tzinfo) for pk, f in facts.items()}
-    return world.acme, values
 
 
 def test_reference_and_sql_agree_on_every_attribute(tenant_data: Any) -> None:
