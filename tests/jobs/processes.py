@@ -1,8 +1,13 @@
-"""Start real worker processes against the test database."""
+"""Start real worker processes against the test database, and wait for what they do.
+
+Every wait polls a condition under a generous deadline instead of sleeping for a fixed time: on a
+busy machine a worker may take many seconds to start, and a test must still pass, only slower.
+"""
 
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 import time
@@ -13,6 +18,7 @@ from typing import Any
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+DEADLINE_SECONDS = 120.0
 
 
 def test_database_url() -> str:
@@ -43,7 +49,7 @@ def start_worker(*args: str, recording: bool = False, **env: str) -> subprocess.
     )
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 30, interval: float = 0.05) -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float = DEADLINE_SECONDS, interval: float = 0.05) -> Any:
     """Poll ``condition`` until it returns something truthy; return it, or fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -54,7 +60,30 @@ def wait_for(condition: Callable[[], Any], timeout: float = 30, interval: float 
     raise AssertionError(f"condition not met within {timeout} s")
 
 
-def finish(process: subprocess.Popen[bytes], timeout: float = 120) -> tuple[int, str]:
+def wait_for_log(process: subprocess.Popen[bytes], text: str, timeout: float = DEADLINE_SECONDS) -> None:
+    """Read the worker's stderr until ``text`` appears; fail after ``timeout`` or if it exits first.
+
+    Reads the pipe's file descriptor directly, so nothing is left in a buffer that ``finish`` would
+    not see and no line arriving in the same read as an earlier one is missed.
+    """
+    assert process.stderr is not None
+    fd = process.stderr.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise AssertionError(f"worker exited before logging {text!r}: {seen.decode()[-2000:]}")
+        seen += chunk
+        if text.encode() in seen:
+            return
+    raise AssertionError(f"worker did not log {text!r} within {timeout} s: {seen.decode()[-2000:]}")
+
+
+def finish(process: subprocess.Popen[bytes], timeout: float = DEADLINE_SECONDS) -> tuple[int, str]:
     """Wait for a worker to exit; return its exit code and stderr."""
     try:
         _, err = process.communicate(timeout=timeout)
