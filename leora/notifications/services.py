@@ -9,6 +9,7 @@ from uuid import UUID
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from leora.errors import NotFound
@@ -75,7 +76,7 @@ def job_failure_notify(*, job_id: UUID, now: datetime | None = None) -> int:
     admins = _tenant_admins(tenant)
     title = f"Job {job.type} failed after {job.attempts} attempt(s)"
     body = job.last_error[:1000]
-    url = f"/jobs/{job.pk}/"
+    url = reverse("job_detail", kwargs={"job_id": job.pk})
     with transaction.atomic():
         for admin in admins:
             notification_create(tenant=tenant, user=admin, kind="job_failed", title=title, body=body, url=url)

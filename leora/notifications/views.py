@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.errors import NotFound
@@ -13,7 +14,6 @@ from leora.notifications.selectors import notification_get, notification_list, n
 from leora.notifications.services import notification_mark_all_read, notification_mark_read
 from leora.pages import actor_of_page, add_toast, page_slice, render_page, wants_fragment
 
-INBOX_URL = "/notifications/"
 STOP_POLLING = 286
 
 
@@ -25,7 +25,7 @@ def safe_target(url: str) -> str:
     """
     if url.startswith("/") and not url.startswith(("//", "/\\")):
         return url
-    return INBOX_URL
+    return reverse("notification_list")
 
 
 def _list_context(request: HttpRequest) -> dict[str, object]:
@@ -78,4 +78,4 @@ def notification_read_all_action(request: HttpRequest) -> HttpResponse:
         context = {**_list_context(request), "fragment": True}
         return add_toast(render(request, "notifications/_results.html", context), text)
     messages.success(request, text)
-    return redirect(INBOX_URL)
+    return redirect("notification_list")

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.crm.models import CalendarEvent
@@ -194,7 +194,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         else:
             starts = event.starts_at.astimezone(actor.tenant.tzinfo)
             messages.success(request, f"“{event.title}” added on {starts:%a} {starts.day} {starts:%b}.")
-            return redirect(f"/calendar/?week={week_start(starts.date()).isoformat()}")
+            return redirect(f"{reverse('calendar')}?week={week_start(starts.date()).isoformat()}")
     context = _calendar_context(request, actor, form=form)
     context["form_open"] = True
     return render(request, "crm/calendar/index.html", context, status=422)
@@ -202,5 +202,5 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("calendar/", calendar_index, name="calendar"),
-    path("calendar/new/", event_new, name="event-new"),
+    path("calendar/new/", event_new, name="event_new"),
 ]

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -212,7 +212,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
             form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="assigned_to")
         else:
             messages.success(request, f"Task “{task.title}” assigned to {task.assigned_to.display_name}.")
-            return redirect("/tasks/?scope=team")
+            return redirect(f"{reverse('task_list')}?scope=team")
     context = _index_context(request, actor, form=form)
     context["form_open"] = True
     return render(request, "crm/tasks/index.html", context, status=422)
@@ -220,11 +220,12 @@ def task_new(request: HttpRequest) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next", "")
-    if target.startswith("/tasks/") and url_has_allowed_host_and_scheme(
+    task_list_url = reverse("task_list")
+    if target.startswith(task_list_url) and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
         return target
-    return "/tasks/"
+    return task_list_url
 
 
 def _move(request: HttpRequest, task_id: int, *, complete: bool) -> HttpResponse:
@@ -272,9 +273,9 @@ def task_customer_options(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("tasks/", task_index, name="tasks"),
-    path("tasks/new/", task_new, name="task-new"),
-    path("tasks/customer-options/", task_customer_options, name="task-customer-options"),
-    path("tasks/<int:task_id>/complete/", task_complete_view, name="task-complete"),
-    path("tasks/<int:task_id>/reopen/", task_reopen_view, name="task-reopen"),
+    path("tasks/", task_index, name="task_list"),
+    path("tasks/new/", task_new, name="task_new"),
+    path("tasks/customer-options/", task_customer_options, name="task_customer_options"),
+    path("tasks/<int:task_id>/complete/", task_complete_view, name="task_complete"),
+    path("tasks/<int:task_id>/reopen/", task_reopen_view, name="task_reopen"),
 ]

@@ -1,6 +1,8 @@
 /*
- * Leora's own small script: the mobile menu, toasts, confirmation modals.
- * Pages work without it; it only adds comfort.
+ * Leora's own small script: the mobile menu, toasts, confirmation modals, copy buttons.
+ * Pages work without it; it only adds comfort. Templates hold no inline scripts or event-handler
+ * attributes (so a strict Content-Security-Policy can be turned on): behaviour hangs off the data-
+ * attributes below. head.js, loaded before first paint, swaps <html class="no-js"> for "js".
  *
  *   Leora.toast(text, kind)      kind: "success" | "error" | "info"; also fired by an htmx response
  *                                header  HX-Trigger: {"toast": {"text": "Saved", "kind": "success"}}
@@ -11,6 +13,14 @@
  *                                its own aria-expanded in step, for disclosures on small screens
  *   data-compact-query           on a filter form: its htmx GETs leave out empty fields (and a
  *                                data-default-sort value of "sort"), so the pushed URL stays short
+ *   data-open-details="<id>"     a link or button that opens <details id> (a "New task" button
+ *                                pointing at its form), on top of whatever the link itself does
+ *   data-copy="<id>"             a button that copies the text of element <id> to the clipboard;
+ *                                render it hidden: it is shown once this script can work it, and
+ *                                the text stays selectable without it
+ *   data-swap-422                htmx requests from inside this element swap a 422 answer (the
+ *                                form sent back with its inline errors) instead of treating it
+ *                                as a failure
  */
 (function () {
   "use strict";
@@ -67,6 +77,46 @@
     });
   }
 
+  function copyText(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent.trim();
+    function done(ok) {
+      button.textContent = ok ? "Copied" : "Select and copy it yourself";
+      toast(ok ? "Copied to the clipboard." : "Copying was blocked by the browser.", ok ? "success" : "error");
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () {
+          done(true);
+        },
+        function () {
+          done(false);
+        }
+      );
+      return;
+    }
+    // Plain http (a test server, an intranet): select the text and use the older copy command.
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (error) {
+      ok = false;
+    }
+    done(ok);
+  }
+
+  function revealCopyButtons(root) {
+    root.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
   function setupNav() {
     var toggle = document.querySelector(".nav-toggle");
     var panel = document.getElementById("navpanel");
@@ -97,6 +147,17 @@
       }
       return;
     }
+    var detailsOpener = event.target.closest("[data-open-details]");
+    if (detailsOpener) {
+      var details = document.getElementById(detailsOpener.getAttribute("data-open-details"));
+      if (details) details.open = true;
+      return;
+    }
+    var copier = event.target.closest("[data-copy]");
+    if (copier) {
+      copyText(copier);
+      return;
+    }
     var opener = event.target.closest("[data-modal-open]");
     if (opener) {
       var dialog = document.getElementById(opener.getAttribute("data-modal-open"));
@@ -122,6 +183,18 @@
     }).then(function (yes) {
       if (yes) event.detail.issueRequest(true);
     });
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (detail.xhr && detail.xhr.status === 422 && detail.elt.closest && detail.elt.closest("[data-swap-422]")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    revealCopyButtons(event.detail.elt);
   });
 
   document.addEventListener("htmx:configRequest", function (event) {
@@ -183,6 +256,7 @@
 
   function init() {
     setupNav();
+    revealCopyButtons(document);
     // Messages rendered by the server are already visible; give them the same dismissal as new toasts.
     document.querySelectorAll("#toasts .toast").forEach(function (item) {
       var close = item.querySelector(".toast-close");

@@ -5,7 +5,7 @@ form fields.
 {% money order.total %}                 money in the tenant's currency ("$1,234.50")
 {{ value|money:"EUR" }}                 the same with an explicit currency
 {% ago customer.last_order_date %}      <time> with "12 days ago" and the full date as a tooltip
-{% nav_current "/customers/" %}         aria-current="page" when the request is under that path
+{% nav_current "customer_list" %}       aria-current="page" when the request is under that page's URL
 {% sort_header "Name" "name" %}         a <th> whose link sorts by ?sort=name / ?sort=-name
 {% account_type_badge customer %}       the account type as a badge
 {% field form.title label="Title" %}    a form field: label, the form's widget, help text, inline error
@@ -50,6 +50,7 @@ from django import forms, template
 from django.forms.widgets import Input
 from django.template.base import FilterExpression, NodeList, Parser, Token, TokenType, token_kwargs
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -117,7 +118,9 @@ def short_date(context: template.Context, value: date | datetime | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def nav_current(context: template.Context, path: str, exact: bool = False) -> SafeString:
+def nav_current(context: template.Context, url_name: str, exact: bool = False) -> SafeString:
+    """Return aria-current="page" when the request is at (``exact``) or under the named page's URL."""
+    path = reverse(url_name)
     request = context.get("request")
     current = getattr(request, "path", "")
     matched = current == path if exact else current.startswith(path)
