@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "leora.tenancy",
     "leora.crm",
     "leora.team",
+    "leora.dashboard",
     "leora.web",
     "leora.demo",
     "leora.metrics",

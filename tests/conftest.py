@@ -94,6 +94,9 @@ class ApiClient:
     def patch(self, path: str, data: Any = None) -> Any:
         return self._send("patch", path, data)
 
+    def put(self, path: str, data: Any = None) -> Any:
+        return self._send("put", path, data)
+
     def delete(self, path: str) -> Any:
         return self._send("delete", path)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leora.errors import Forbidden
 from leora.tenancy.models import Membership, Role, Tenant, User
@@ -20,6 +20,8 @@ class Actor:
     user: User
     role: str
     team_user_ids: frozenset[int] = field(default_factory=frozenset)
+    # True for a reading scope narrowed to some people's books (a manager's or admin's rep filter).
+    narrowed: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -40,7 +42,15 @@ class Actor:
 
     @property
     def sees_whole_tenant(self) -> bool:
-        return self.is_admin
+        return self.is_admin and not self.narrowed
+
+    def narrowed_to(self, user_id: int) -> Actor:
+        """Return a reading scope that sees only ``user_id``'s book: a manager's or admin's rep filter.
+
+        Only for reads (selectors, metric counts); the caller checks ``can_see_user`` first. Writes
+        always take the real actor.
+        """
+        return replace(self, team_user_ids=frozenset({user_id}), narrowed=True)
 
     def can_see_user(self, user_id: int | None) -> bool:
         return self.is_admin or (user_id is not None and user_id in self.team_user_ids)

@@ -6,7 +6,7 @@ server's; weeks start on Monday.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -27,3 +27,8 @@ def week_bounds(tenant: Tenant, now: datetime | None = None) -> tuple[date, date
     """Return (Monday, Sunday) of the current week in ``tenant``'s time zone."""
     monday = week_start(tenant_today(tenant, now))
     return monday, monday + timedelta(days=6)
+
+
+def tenant_midnight(tenant: Tenant, day: date) -> datetime:
+    """Return the first moment of ``day`` in ``tenant``'s time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, time.min), tenant.tzinfo)

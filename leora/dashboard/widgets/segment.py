@@ -1,0 +1,68 @@
+"""What the segment widgets (at-risk customers, customers due) share: a segment metric's customers with
+the cadence facts a rep acts on."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
+
+from leora.crm.models import Customer, Order, OrderStatus
+from leora.dashboard.widgets.common import metric_ref, money, whole, with_attributes
+from leora.dashboard.widgets.registry import WidgetContext
+from leora.metrics.evaluation import metric_customers
+from leora.metrics.formula.catalog import from_day_number
+
+CADENCE = [
+    "days_since_last_order",
+    "median_order_interval_days",
+    "average_order_value",
+    "expected_next_order_date",
+]
+
+
+def _last_order_total(ctx: WidgetContext) -> Subquery:
+    latest = (
+        Order.objects.for_tenant(ctx.actor.tenant)
+        .filter(customer_id=OuterRef("pk"))
+        .exclude(status=OrderStatus.CANCELLED)
+        .order_by("-order_date", "-pk")
+        .values("total")[:1]
+    )
+    return Subquery(latest, output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> dict[str, Any]:
+    """Return the count, the sum of the members' usual order values and the first ``limit`` customers
+    of segment ``code`` (ordered by attribute ``order_by``), with the metric and version behind them."""
+    tenant = ctx.actor.tenant
+    members = metric_customers(tenant, code, ctx.actor, today=ctx.today)
+    annotated = with_attributes(members, tenant, ctx.today, CADENCE)
+    totals = annotated.aggregate(at_stake=Sum("attr_average_order_value"))
+    rows: list[Customer] = list(
+        annotated.annotate(last_order_total=_last_order_total(ctx))
+        .select_related("assigned_rep")
+        .order_by(order_by, "name", "pk")[:limit]
+    )
+    return {
+        "metric": metric_ref(tenant, code),
+        "count": members.count(),
+        "usual_order_value_total": money(Decimal(str(totals["at_stake"] or 0))),
+        "items": [_row(c) for c in rows],
+    }
+
+
+def _row(customer: Customer) -> dict[str, Any]:
+    expected = from_day_number(getattr(customer, "attr_expected_next_order_date", None))
+    rep = customer.assigned_rep
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "days_since_last_order": whole(getattr(customer, "attr_days_since_last_order", None)),
+        "usual_interval_days": whole(getattr(customer, "attr_median_order_interval_days", None)),
+        "usual_order_value": money(getattr(customer, "attr_average_order_value", None)),
+        "last_order_value": money(getattr(customer, "last_order_total", None)),
+        "expected_next_order": expected.isoformat() if expected else None,
+        "rep": rep.display_name if rep else None,
+    }
