@@ -53,3 +53,17 @@ def test_a_refused_token_form_swaps_in_its_error_and_a_new_token_can_be_copied(
     )
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "account-token-copied-desktop")
+
+
+def test_an_import_is_checked_before_it_is_applied(world: World, desktop: Any, sign_in: Any) -> None:
+    page = desktop
+    sign_in(page, "admin@acme.test")
+    page.goto("/metrics/import/")
+    page.get_by_label("Or paste the definitions").fill(
+        "metrics:\n  - code: big_spender\n    name: Big spender\n    kind: segment\n"
+        "    formula: lifetime_revenue > 1000\n"
+    )
+    page.get_by_role("button", name="Check").click()
+    page.locator("#import-report").get_by_text("Would apply: 1 new").wait_for()
+    page.get_by_role("button", name="Apply").click()
+    page.locator("#import-report").get_by_text("Applied: 1 new").wait_for()
