@@ -11,6 +11,7 @@ class MetricsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from leora.crm.models import Activity, Customer, Invoice, Order, OrderLine
+        from leora.crm.signals import book_changed
         from leora.tenancy.models import Tenant
 
         post_save.connect(_install_defaults, sender=Tenant, dispatch_uid="metrics_install_defaults")
@@ -19,6 +20,7 @@ class MetricsConfig(AppConfig):
             for event, signal in (("save", post_save), ("delete", post_delete)):
                 uid = f"metrics_data_{model.__name__}_{event}"
                 signal.connect(_data_changed, sender=model, dispatch_uid=uid)
+        book_changed.connect(_book_changed, dispatch_uid="metrics_book_changed")
 
 
 def _install_defaults(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
@@ -34,3 +36,9 @@ def _data_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
     cache.bump("data", instance.tenant_id)
+
+
+def _book_changed(sender: Any, tenant_id: int, **kwargs: Any) -> None:
+    from leora.metrics import cache
+
+    cache.bump("data", tenant_id)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from leora.crm.models import Customer
+from leora.crm.signals import book_changed
 from leora.errors import InvalidInput, NotFound
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Membership, Role, User
@@ -50,6 +51,8 @@ def customers_reassign(*, actor: Actor, from_user_id: int, to_user_id: int) -> R
         .update(assigned_rep_id=to_user.pk, updated_at=timezone.now())
     )
     if moved:
+        # The bulk update bypasses model signals; tell what is derived from customers that they moved.
+        book_changed.send(sender=Customer, tenant_id=actor.tenant.pk)
         audit_record(
             tenant=actor.tenant,
             actor=actor.user,

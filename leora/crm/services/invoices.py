@@ -17,6 +17,7 @@ from leora.crm.services.common import (
     snapshot,
     visible_customer,
 )
+from leora.crm.signals import book_changed
 from leora.errors import Conflict, InvalidInput
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.calendar import tenant_today
@@ -123,6 +124,8 @@ def invoice_payment_record(*, actor: Actor, invoice: Invoice, amount: Decimal) -
     invoice.refresh_from_db(fields=["amount", "paid_amount"])
     if not applied:
         raise InvalidInput.on("amount", f"cannot exceed the balance of {invoice.balance}")
+    # The conditional update bypasses model signals; balances feed metrics and customer facts.
+    book_changed.send(sender=Invoice, tenant_id=actor.tenant.pk)
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="invoice.payment", obj=invoice,
         before=before, after={**snapshot(invoice, ["amount", "paid_amount"]), "payment": str(amount)},

@@ -1,0 +1,11 @@
+"""Signals of the crm app.
+
+``book_changed`` is sent after a bulk write that bypasses model signals (``QuerySet.update``, bulk
+inserts) with the tenant whose customers, orders, invoices or activities changed, so that what is
+derived from them (cached metric counts, customer facts) can follow without crm knowing about it.
+"""
+
+from django.dispatch import Signal
+
+# Sent with tenant_id=<int> once the bulk write is done (inside the writer's transaction).
+book_changed = Signal()
