@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from leora.crm.api import router as crm_router
 from leora.dashboard.api import router as dashboard_router
+from leora.dashboard.sales_api import router as sales_router
 from leora.errors import DomainError
 from leora.jobs.api import router as jobs_router
 from leora.metrics.api import router as metrics_router
@@ -86,3 +87,4 @@ api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/users", team_router, tags=["users"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/dashboard/widgets", dashboard_router, tags=["dashboard"])
+api.add_router("/sales/dashboard", sales_router, tags=["dashboard"])

@@ -27,6 +27,11 @@ def reading_scope(actor: Actor, rep_id: int | None) -> Actor:
     return actor.narrowed_to(rep_id)
 
 
+def reading_context(actor: Actor, rep_id: int | None) -> WidgetContext:
+    """Return what dashboard numbers are computed for: the reading scope and the tenant's today."""
+    return WidgetContext(actor=reading_scope(actor, rep_id), today=tenant_today(actor.tenant), rep_id=rep_id)
+
+
 def widget_data(
     *,
     actor: Actor,
@@ -49,7 +54,5 @@ def widget_data(
             raise InvalidInput.on("widget_id", f"widget {widget.pk} is a {widget.widget_type} widget")
         config = widget.config
     checked = validate_config(registered, config)
-    scope = reading_scope(actor, rep_id)
-    context = WidgetContext(actor=scope, today=tenant_today(actor.tenant), rep_id=rep_id)
-    data = registered.data(context, registered.config.model_validate(checked))
+    data = registered.data(reading_context(actor, rep_id), registered.config.model_validate(checked))
     return {"widget_type": registered.name, "config": checked, "data": data}
