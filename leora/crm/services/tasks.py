@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from leora.crm.models import Customer, Task, TaskStatus
+from leora.crm.models import OPEN_TASK_STATUSES, Customer, Task, TaskStatus
 from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
 from leora.errors import Forbidden
 from leora.tenancy.actors import Actor
@@ -145,7 +145,7 @@ def task_complete(*, actor: Actor, task: Task) -> Task:
     """Mark a task done now; completing a done task again changes nothing."""
     return _move(
         actor=actor, task=task, to_status=TaskStatus.DONE,
-        from_statuses=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED], action="task.complete",
+        from_statuses=[*OPEN_TASK_STATUSES, TaskStatus.CANCELLED], action="task.complete",
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ selectors and services as /api/events.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -19,13 +19,13 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.crm.models import CalendarEvent
-from leora.crm.selectors.events import as_tenant_time, event_list
+from leora.crm.selectors.events import event_list
 from leora.crm.services.events import event_create
 from leora.crm.views.tasks import customer_choices
 from leora.errors import DomainError
 from leora.pages import actor_of_page, form_add_domain_errors, render_page, url_with
 from leora.tenancy.actors import Actor
-from leora.tenancy.calendar import tenant_today, week_start
+from leora.tenancy.calendar import tenant_midnight, tenant_today, week_start
 from leora.tenancy.selectors.members import assignable_people
 
 AGENDA_DAYS = 14
@@ -34,11 +34,6 @@ AGENDA_LIMIT = 300
 WEEK_LIMIT = 500
 EN_DASH = " \u2013 "
 FORM_FIELD_OF = {"user_id": "user", "customer_id": "customer"}
-
-
-def local_midnight(actor: Actor, day: date) -> datetime:
-    """Return the first moment of ``day`` in the tenant's time zone (DST-safe)."""
-    return as_tenant_time(actor, datetime.combine(day, time.min))
 
 
 def day_label(day: date, today: date) -> str:
@@ -114,8 +109,8 @@ def _calendar_context(request: HttpRequest, actor: Actor, form: EventForm | None
     week_events = event_list(
         actor=actor,
         user_id=user_id,
-        starts_from=local_midnight(actor, monday),
-        starts_to=local_midnight(actor, monday + timedelta(days=7)),
+        starts_from=tenant_midnight(actor.tenant, monday),
+        starts_to=tenant_midnight(actor.tenant, monday + timedelta(days=7)),
     ).order_by("starts_at", "pk")[:WEEK_LIMIT]
     by_day: dict[date, list[EventView]] = {}
     for view in _views(actor, list(week_events)):
@@ -128,8 +123,8 @@ def _calendar_context(request: HttpRequest, actor: Actor, form: EventForm | None
     agenda_events = event_list(
         actor=actor,
         user_id=user_id,
-        starts_from=local_midnight(actor, today),
-        starts_to=local_midnight(actor, today + timedelta(days=AGENDA_DAYS)),
+        starts_from=tenant_midnight(actor.tenant, today),
+        starts_to=tenant_midnight(actor.tenant, today + timedelta(days=AGENDA_DAYS)),
     ).order_by("starts_at", "pk")[:AGENDA_LIMIT]
     agenda: dict[date, list[EventView]] = {}
     for view in _views(actor, list(agenda_events)):
