@@ -1,11 +1,12 @@
 """Field types shared by the API schemas of every app."""
 
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from ninja import Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel
+from pydantic import ValidationError as PydanticValidationError
 
 from leora.errors import FieldError, InvalidInput
 
@@ -46,3 +47,17 @@ def patch_changes(payload: Schema, nullable: set[str] = frozenset()) -> dict[str
             f"{', '.join(nulls)} cannot be null", [FieldError(name, "cannot be null") for name in nulls]
         )
     return changes
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(schema: type[M], data: dict[str, Any] | None, *, field: str, what: str) -> M:
+    """Return ``data`` validated by ``schema``, or a 422 naming each failing key as ``<field>.<key>``
+    (``config.limit``) with ``what`` ("config for top_products") in the detail."""
+    try:
+        return schema.model_validate(data or {})
+    except PydanticValidationError as exc:
+        errors = [FieldError(".".join([field, *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()]
+        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        raise InvalidInput(f"invalid {what}: {detail}", errors) from None

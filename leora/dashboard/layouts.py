@@ -15,11 +15,11 @@ from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from pydantic import ValidationError as PydanticValidationError
 
 from leora.dashboard.models import DashboardLayout, DashboardWidget
 from leora.dashboard.widgets.registry import GRID_COLUMNS, SIZES, Size, WidgetType, get_type, size_of
-from leora.errors import FieldError, InvalidInput, NotFound
+from leora.errors import InvalidInput, NotFound
+from leora.schema_types import validated
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role, Tenant
 from leora.tenancy.services.audit import audit_record
@@ -196,14 +196,7 @@ def require_type(name: str, field: str = "widget_type") -> WidgetType:
 
 def validate_config(widget_type: WidgetType, config: dict[str, Any] | None) -> dict[str, Any]:
     """Return ``config`` checked by the type's schema with defaults filled in, or a 422 naming the key."""
-    try:
-        model = widget_type.config.model_validate(config or {})
-    except PydanticValidationError as exc:
-        errors = [
-            FieldError(".".join(["config", *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()
-        ]
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        raise InvalidInput(f"invalid config for {widget_type.name}: {detail}", errors) from None
+    model = validated(widget_type.config, config, field="config", what=f"config for {widget_type.name}")
     return model.model_dump(mode="json")
 
 

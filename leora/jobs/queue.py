@@ -27,12 +27,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
 
-from leora.errors import FieldError, InvalidInput
+from leora.errors import InvalidInput
 from leora.jobs.conf import job_setting
 from leora.jobs.models import UNFINISHED, Job, JobStatus, ScheduleRun, WorkerHeartbeat
 from leora.jobs.registry import JobType, get_type, type_names
+from leora.schema_types import validated
 from leora.tenancy.models import Tenant, User
 
 log = logging.getLogger("leora.jobs")
@@ -91,14 +91,7 @@ def validate_payload(*, registered: JobType, payload: dict[str, Any] | BaseModel
     """Return the payload validated by the type's schema (defaults filled in), or raise a 422."""
     if isinstance(payload, BaseModel):
         payload = payload.model_dump(mode="json")
-    try:
-        model = registered.schema.model_validate(payload or {})
-    except PydanticValidationError as exc:
-        errors = [
-            FieldError(".".join(["payload", *(str(p) for p in e["loc"])]), e["msg"]) for e in exc.errors()
-        ]
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        raise InvalidInput(f"invalid payload for {registered.name}: {detail}", errors) from None
+    model = validated(registered.schema, payload, field="payload", what=f"payload for {registered.name}")
     return model.model_dump(mode="json")
 
 
