@@ -9,7 +9,8 @@ Fixtures:
     desktop / phone    a fresh page at 1280x800 or 390x844 (touch), closed after the test
     live_url           the live server's base URL; requesting it (or any page fixture) makes the
                        test transactional so the server thread sees the test's rows
-    sign_in(page, email)   logs in through the real login form
+    sign_in(page, email)   logs in through the real login form and waits for the home page
+    toast_shown(page, text)  waits until a toast containing ``text`` has appeared on the current page
     screenshot(page, name, full_page=True) saves tests/browser/screenshots/<name>.png (git-ignored)
 """
 
@@ -19,6 +20,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -36,6 +38,21 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "pw-for-tests-1"  # the password tests.factories.make_user gives everyone
+# Every wait (actions, navigations, wait_for, wait_for_function) may take this long. Quiet runs never
+# come close; a machine whose cores are busy with other work can take many seconds to serve a page.
+WAIT_MS = 60_000
+# Toasts remove themselves after six seconds, so a slow test could look for one that has already
+# gone. Every toast added to the page is remembered here, so tests ask "was it shown?" instead.
+RECORD_TOASTS = """
+window.__toastsShown = [];
+new MutationObserver(function (records) {
+  records.forEach(function (record) {
+    record.addedNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.classList.contains("toast")) window.__toastsShown.push(node);
+    });
+  });
+}).observe(document, { childList: true, subtree: true });
+"""
 
 
 def _require_chromium() -> None:
@@ -82,7 +99,9 @@ def live_url(live_server: Any, transactional_db: None) -> str:
 
 def _page(browser: Any, live_url: str, **context_options: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_url, **context_options)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    context.add_init_script(RECORD_TOASTS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -117,7 +136,18 @@ def sign_in() -> Callable[[Any, str], None]:
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/")
+        # "**/" would already match /login/ itself; wait for the home page the form redirects to.
+        page.wait_for_url(lambda url: urlparse(url).path == "/")
+
+    return run
+
+
+@pytest.fixture
+def toast_shown() -> Callable[[Any, str], None]:
+    def run(page: Any, text: str) -> None:
+        page.wait_for_function(
+            "text => window.__toastsShown.some(node => node.textContent.includes(text))", arg=text
+        )
 
     return run
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -95,6 +97,7 @@ def test_a_filtered_list_works_without_javascript(
         page.get_by_label("Email").fill("rep1@acme.test")
         page.get_by_label("Password").fill("pw-for-tests-1")
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: urlparse(url).path == "/")
         page.goto("/customers/")
         page.get_by_label("Account type").select_option("TARGET")
         page.get_by_role("button", name="Apply").click()
@@ -148,6 +151,9 @@ def test_toasts_announce_and_the_confirm_modal_answers_by_keyboard(
 ) -> None:
     page = desktop
     sign_in(page, "rep1@acme.test")
+    # Page timers stand still, so the toast cannot dismiss itself before it is read on a slow machine.
+    page.clock.install()
+    page.clock.pause_at(time.time() * 1000 + 1000)
     page.evaluate("Leora.toast('Order saved', 'success')")
     toast = page.locator("#toasts .toast-success")
     assert toast.inner_text().startswith("Order saved")
@@ -177,5 +183,6 @@ def test_paging_by_keyboard_keeps_focus_in_the_results(
     page.keyboard.press("Enter")
     page.wait_for_url("**/customers/?page=2")
     page.get_by_text("Page 2 of 2").wait_for()
-    assert page.evaluate("document.activeElement.id") == "customer-results"
+    # The focus moves once the swap has settled, a moment after the new page is in place.
+    page.wait_for_function("document.activeElement.id === 'customer-results'")
     assert len(rows(page)) == 3

@@ -38,7 +38,7 @@ def set_row(page: Any, number: int, attribute: str, op: str, value: str) -> None
 
 
 def test_build_test_save_edit_and_see_two_versions(
-    world: World, late_buyers: None, desktop: Any, sign_in: Any, screenshot: Any
+    world: World, late_buyers: None, desktop: Any, sign_in: Any, toast_shown: Any, screenshot: Any
 ) -> None:
     page = desktop
     sign_in(page, "admin@acme.test")
@@ -82,8 +82,7 @@ def test_build_test_save_edit_and_see_two_versions(
     assert page.get_by_label("Formula text").input_value() == expected
     page.get_by_label("What changed and why").fill("A month, not three weeks")
     page.get_by_role("button", name="Save new version").click()
-    page.wait_for_load_state("load")
-    page.locator("#toasts").get_by_text("Saved version 2.").wait_for()
+    toast_shown(page, "Saved version 2.")
     history = page.locator("#metric-history")
     history.get_by_text("Version 2").wait_for()
     assert history.locator(".metrics-version").count() == 2

@@ -10,6 +10,18 @@ from tests.conftest import World
 
 pytestmark = pytest.mark.browser
 
+# Counts the polls of /jobs/counts/ that have settled. The flag is raised in a task of its own, so the
+# page's own afterSettle handlers (which would move the focus, if any did) have all run by then.
+SETTLED_POLLS = """() => {
+  window.__countsPollsSettled = 0;
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr && xhr.responseURL.includes("/jobs/counts/")) {
+      setTimeout(() => { window.__countsPollsSettled += 1; }, 0);
+    }
+  });
+}"""
+
 
 def test_the_job_counts_poll_leaves_the_focus_where_it_was(
     world: World, desktop: Any, sign_in: Any, live_server: Any
@@ -19,11 +31,10 @@ def test_the_job_counts_poll_leaves_the_focus_where_it_was(
     sign_in(page, "admin@acme.test")
     page.goto(f"{live_server.url}/jobs/")
     page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.evaluate(SETTLED_POLLS)
 
-    # when a refresh has replaced the counts
-    with page.expect_response(lambda response: "/jobs/counts/" in response.url, timeout=15_000):
-        pass
-    page.wait_for_timeout(300)
+    # when a refresh has replaced the counts and every handler of its settle has run
+    page.wait_for_function("window.__countsPollsSettled > 0")
 
     # then the focus is still on the page, not on the refreshed region
     assert page.evaluate("document.activeElement === document.body")

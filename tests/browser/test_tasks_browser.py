@@ -30,7 +30,7 @@ def overdue_task(world: World, sample_book: Any, unscoped: None) -> Task:
 
 
 def test_a_rep_completes_a_task_with_one_click(
-    world: World, overdue_task: Task, desktop: Any, sign_in: Any, screenshot: Any
+    world: World, overdue_task: Task, desktop: Any, sign_in: Any, toast_shown: Any, screenshot: Any
 ) -> None:
     page = desktop
     # given a rep on their task list
@@ -53,7 +53,7 @@ def test_a_rep_completes_a_task_with_one_click(
     row = page.locator(f"#task-{overdue_task.pk}")
     assert row.get_by_role("button", name="Reopen").is_visible()
     assert page.evaluate("window.__sameDocument") is True, "completing reloaded the whole page"
-    assert page.locator("#toasts").get_by_text("marked done").is_visible()
+    toast_shown(page, "marked done")
     screenshot(page, "tasks-completed-desktop")
     overdue_task.refresh_from_db()
     assert overdue_task.status == "done" and overdue_task.completed_at is not None
@@ -71,7 +71,13 @@ def test_the_task_list_reads_on_a_phone(
 
 
 def test_a_manager_assigns_a_task_and_reads_the_teams_week(
-    world: World, sample_book: Any, desktop: Any, sign_in: Any, screenshot: Any, unscoped: None
+    world: World,
+    sample_book: Any,
+    desktop: Any,
+    sign_in: Any,
+    toast_shown: Any,
+    screenshot: Any,
+    unscoped: None,
 ) -> None:
     today = timezone.localdate(timezone=world.acme.tzinfo)
     tz = world.acme.tzinfo
@@ -100,7 +106,7 @@ def test_a_manager_assigns_a_task_and_reads_the_teams_week(
     page.get_by_role("button", name="Assign task").click()
     page.wait_for_url("**/tasks/?scope=team")
     assert page.locator(".task-title", has_text="Visit the five lapsed accounts").is_visible()
-    assert page.locator("#toasts").get_by_text("assigned to").is_visible()
+    toast_shown(page, "assigned to")
     screenshot(page, "tasks-team-desktop")
 
     # and reads the team's week
