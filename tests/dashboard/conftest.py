@@ -357,3 +357,16 @@ def viewers(world: World) -> dict[str, tuple[User, User | None]]:
         "manager_rep2": (world.manager, world.rep2),
         "admin": (world.admin, None),
     }
+
+
+@pytest.fixture
+def read_all(
+    read_widget: Reader, viewers: dict[str, tuple[User, User | None]]
+) -> Callable[..., dict[str, Any]]:
+    """``read_all("quota_progress", pick)`` returns ``{viewer: pick(data)}`` for each of the four viewers,
+    so a test compares every scope with its hand-worked values in one assertion."""
+
+    def read(widget_type: str, pick: Callable[[dict[str, Any]], Any] = lambda body: body) -> dict[str, Any]:
+        return {name: pick(read_widget(user, widget_type, rep=rep)) for name, (user, rep) in viewers.items()}
+
+    return read
