@@ -10,5 +10,6 @@ urlpatterns = [
     path("account/", include("leora.tenancy.urls")),
     path("notifications/", include("leora.notifications.urls")),
     path("", include("leora.crm.urls")),
+    path("", include("leora.dashboard.urls")),
     path("", include("leora.web.urls")),
 ]

@@ -5,6 +5,5 @@ from leora.web import views
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
 ]

@@ -1,18 +1,15 @@
-"""Pages: session login and logout, the home page."""
+"""Pages: session login and logout, the health check. The home page is leora.dashboard's."""
 
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leora.pages import actor_of_page
 from leora.tenancy.services.login import login_failure_record, login_retry_after, login_success_record
-from leora.web.selectors import dashboard_summary
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -66,13 +63,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("login")
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    actor = actor_of_page(request)
-    summary = dashboard_summary(actor=actor)
-    return render(request, "web/dashboard.html", {"summary": summary})
 
 
 def health(request: HttpRequest) -> JsonResponse:
