@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import DateField, Min, OuterRef, Q, Subquery
+from django.db.models import DateField, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from pydantic import Field
 
 from leora.crm.models import Order, OrderStatus
@@ -39,14 +40,22 @@ def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
         .values("first"),
         output_field=DateField(),
     )
-    customers = visible_customers(ctx.actor).annotate(first_order_date=first_order)
+    # The day that made a customer new: its first order, or its creation (in the tenant's time zone)
+    # for one that has not ordered. Ordering by it keeps undated first orders out of the NULL ordering,
+    # which SQLite and PostgreSQL disagree on.
+    became_new = Coalesce(
+        F("first_order_date"),
+        TruncDate("created_at", tzinfo=ctx.actor.tenant.tzinfo),
+        output_field=DateField(),
+    )
+    customers = visible_customers(ctx.actor).annotate(first_order_date=first_order, became_new_on=became_new)
     # Creation is a moment; compare it with the start of the tenant's first day of the period.
     created_since = tenant_midnight(ctx.actor.tenant, since)
     new = customers.filter(
         Q(first_order_date__gte=since) | Q(first_order_date__isnull=True, created_at__gte=created_since)
     )
     rows = list(
-        new.select_related("assigned_rep").order_by("-first_order_date", "-created_at", "pk")[: config.limit]
+        new.select_related("assigned_rep").order_by("-became_new_on", "-created_at", "pk")[: config.limit]
     )
     return {
         "since": since.isoformat(),
