@@ -22,6 +22,14 @@ class MetricsConfig(AppConfig):
                 signal.connect(_data_changed, sender=model, dispatch_uid=uid)
         book_changed.connect(_book_changed, dispatch_uid="metrics_book_changed")
 
+        from leora.crm.selectors.customer_detail import customer_panel_register
+        from leora.metrics.health import customer_health
+
+        # The customer page shows the health panel without crm importing metrics.
+        customer_panel_register(
+            template="metrics/_customer_health.html", build=customer_health, stylesheet="leora/health.css"
+        )
+
 
 def _install_defaults(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if created and not raw:

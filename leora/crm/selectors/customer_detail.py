@@ -6,10 +6,11 @@ absent (404) here exactly as in the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -111,6 +112,33 @@ class InvoiceTotals:
 
 
 @dataclass(frozen=True)
+class CustomerPanel:
+    """A section another app adds to the customer page: ``template`` renders ``data`` (seen there as
+    ``panel.data``), with ``stylesheet`` (a static path) linked in the page's head."""
+
+    template: str
+    data: Any
+    stylesheet: str = ""
+
+
+@dataclass(frozen=True)
+class _PanelSource:
+    template: str
+    build: Callable[..., Any]
+    stylesheet: str
+
+
+_PANELS: dict[str, _PanelSource] = {}
+
+
+def customer_panel_register(*, template: str, build: Callable[..., Any], stylesheet: str = "") -> None:
+    """Add a section to every customer page: ``build(actor=, customer=, today=)`` returns what
+    ``template`` shows. Apps built on crm register their sections from ``AppConfig.ready()``, so the
+    page shows them while crm imports nothing above it (metrics adds the health panel this way)."""
+    _PANELS[template] = _PanelSource(template=template, build=build, stylesheet=stylesheet)
+
+
+@dataclass(frozen=True)
 class CustomerDetail:
     customer: Customer
     today: date
@@ -121,6 +149,7 @@ class CustomerDetail:
     activities: list[Activity]
     contacts: list[Contact]
     open_tasks: list[Task]
+    panels: list[CustomerPanel]
 
 
 def _outstanding() -> ExpressionWrapper:
@@ -185,7 +214,8 @@ def customer_invoice_totals(*, customer: Customer, today: date) -> InvoiceTotals
 
 
 def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
-    """Return every section of one visible customer's page in eight queries.
+    """Return every section of one visible customer's page: eight queries, then those of the
+    registered panels (``customer_panel_register``; the health panel takes two).
 
     Each section is read through the same list selector as its API endpoint filtered to this customer
     (``order_list``, ``invoice_list``, ``activity_list``, ``contact_list``, ``task_list``), so the page
@@ -216,4 +246,12 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         activities=list(activities),
         contacts=list(contacts),
         open_tasks=list(tasks),
+        panels=[
+            CustomerPanel(
+                template=source.template,
+                data=source.build(actor=actor, customer=customer, today=today),
+                stylesheet=source.stylesheet,
+            )
+            for source in _PANELS.values()
+        ],
     )
