@@ -14,6 +14,7 @@ from django.urls import reverse
 from leora.crm.models import Customer
 from leora.metrics.evaluation import build_context, current_version
 from leora.metrics.formula.catalog import CUSTOMER
+from leora.metrics.models import MetricVersion
 from leora.tenancy.models import Tenant
 
 
@@ -32,7 +33,11 @@ class MetricRef:
 
 def metric_ref(tenant: Tenant, code: str) -> dict[str, Any]:
     """Return the current version of metric ``code`` as a MetricRef dict (version 0 when unknown)."""
-    version = current_version(tenant, code)
+    return ref_of(code, current_version(tenant, code))
+
+
+def ref_of(code: str, version: MetricVersion | None) -> dict[str, Any]:
+    """Return ``version`` of metric ``code`` as a MetricRef dict (version 0 when there is none)."""
     return MetricRef(
         code=code,
         name=version.name if version else code,

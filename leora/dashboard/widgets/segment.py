@@ -9,10 +9,12 @@ from typing import Any
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
 from leora.crm.models import Customer, Order, OrderStatus
-from leora.dashboard.widgets.common import metric_ref, money, whole, with_attributes
+from leora.dashboard.widgets.common import money, ref_of, whole, with_attributes
 from leora.dashboard.widgets.registry import WidgetContext
-from leora.metrics.evaluation import metric_customers
+from leora.errors import InvalidInput
+from leora.metrics.evaluation import current_version, metric_customers
 from leora.metrics.formula.catalog import from_day_number
+from leora.metrics.models import MetricDefinition, MetricKind, MetricVersion
 
 CADENCE = [
     "days_since_last_order",
@@ -33,10 +35,30 @@ def _last_order_total(ctx: WidgetContext) -> Subquery:
     return Subquery(latest, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+def _segment_version(ctx: WidgetContext, code: str) -> MetricVersion:
+    """Return the current version of segment metric ``code``, or a 422 naming ``config.metric`` that
+    lists the tenant's segments when there is no such metric or it is a value metric."""
+    # The widget's config names the metric, so that is where the error points: a 404 would read as
+    # a missing page.
+    version = current_version(ctx.actor.tenant, code)
+    if version is not None and version.kind == MetricKind.SEGMENT:
+        return version
+    segments = (
+        MetricDefinition.objects.for_tenant(ctx.actor.tenant)
+        .filter(kind=MetricKind.SEGMENT, deprecated_at__isnull=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    problem = f"no metric {code!r} in this tenant" if version is None else f"{code} is a value metric"
+    raise InvalidInput.on("config.metric", f"{problem}; choose a segment metric: {', '.join(segments)}")
+
+
 def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> dict[str, Any]:
     """Return the count, the sum of the members' usual order values and the first ``limit`` customers
-    of segment ``code`` (ordered by attribute ``order_by``), with the metric and version behind them."""
+    of segment ``code`` (ordered by attribute ``order_by``), with the metric and version behind them.
+    Raises InvalidInput on ``config.metric`` when ``code`` is not one of the tenant's segment metrics."""
     tenant = ctx.actor.tenant
+    version = _segment_version(ctx, code)
     members = metric_customers(tenant, code, ctx.actor, today=ctx.today)
     annotated = with_attributes(members, tenant, ctx.today, CADENCE)
     totals = annotated.aggregate(at_stake=Sum("attr_average_order_value"))
@@ -46,7 +68,7 @@ def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> di
         .order_by(order_by, "name", "pk")[:limit]
     )
     return {
-        "metric": metric_ref(tenant, code),
+        "metric": ref_of(code, version),
         "count": members.count(),
         "usual_order_value_total": money(Decimal(str(totals["at_stake"] or 0))),
         "items": [_row(c) for c in rows],
