@@ -159,7 +159,7 @@ def _is_constant(node: n.Node) -> bool:
     return not any(isinstance(x, n.Attribute | n.MetricRef | n.Today) for x in n.walk(node))
 
 
-def _sum_inside(node: n.Node) -> n.Node:
+def sum_inside(node: n.Node) -> n.Node:
     """Return the sum a score formula is built on: ``round(x)``, and ``max``/``min`` of ``x`` and
     constants (a clamp to a range), are peeled off."""
     while isinstance(node, n.Call):
@@ -408,7 +408,7 @@ def customer_health(*, actor: Actor, customer: Customer, today: date | None = No
     if score_checked is not None:
         compiler = Compiler(fixed, score_checked, entity)
         annotations["score"] = compiler.value(score_checked.tree)
-        parts = signed_parts(_sum_inside(score_checked.tree))
+        parts = signed_parts(sum_inside(score_checked.tree))
         for index, (_, term) in enumerate(parts):
             annotations[f"part_{index}"] = compiler.value(term)
     for index, (_, checked) in enumerate(segments):
