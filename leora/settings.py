@@ -210,6 +210,8 @@ JOB_CLEANUP_FAILED_DAYS = env_int("JOB_CLEANUP_FAILED_DAYS", 30)
 JOB_FAILURE_EMAIL_INTERVAL_SECONDS = env_int("JOB_FAILURE_EMAIL_INTERVAL_SECONDS", 3600)
 # Cron expressions; per_tenant entries enqueue one job per tenant at that time in the tenant's timezone.
 JOB_SCHEDULE = [
+    # Just after midnight: the facts' rolling windows are those of the new day.
+    {"name": "customer_facts", "cron": "5 0 * * *", "type": "customer_facts_rebuild", "per_tenant": True},
     {"name": "account_type_update", "cron": "0 2 * * *", "type": "account_type_update", "per_tenant": True},
     {"name": "notification_digest", "cron": "0 7 * * *", "type": "notification_digest", "per_tenant": True},
     {"name": "cleanup", "cron": "17 * * * *", "type": "cleanup"},

@@ -325,3 +325,49 @@ class SalesQuota(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.week_start}"
+
+
+class CustomerFacts(TenantOwned):
+    """One row per customer: aggregates of its order, invoice and activity history, kept current by
+    ``leora.crm.facts`` in the transaction of every write that changes them.
+
+    Nothing here depends on "today" except the columns computed as of ``windows_as_of`` (the rolling
+    windows and the overdue balance); readers use those only on the day they were computed for, and
+    recompute from the raw rows otherwise.
+    """
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    # Non-cancelled orders.
+    first_order_date = models.DateField(null=True)
+    last_order_date = models.DateField(null=True)
+    order_count = models.PositiveIntegerField(default=0)
+    lifetime_revenue = money(default=Decimal("0"))
+    # Median of the last up to 12 gaps (days) between the newest 13 orders; NULL under 3 orders.
+    median_order_interval_days = models.FloatField(null=True)
+    # Invoiced minus paid over every invoice.
+    balance_due = money(default=Decimal("0"))
+    last_activity_at = models.DateTimeField(null=True)
+    # The day the columns below are computed for.
+    windows_as_of = models.DateField()
+    orders_last_90_days = models.PositiveIntegerField(default=0)
+    revenue_last_30_days = money(default=Decimal("0"))
+    revenue_last_90_days = money(default=Decimal("0"))
+    revenue_prior_90_days = money(default=Decimal("0"))
+    revenue_same_90_days_last_year = money(default=Decimal("0"))
+    distinct_products_last_90_days = models.PositiveIntegerField(default=0)
+    distinct_products_prior_90_days = models.PositiveIntegerField(default=0)
+    # Open balance of invoices due before windows_as_of, and the due dates around that day that tell a
+    # reader on another day whether the set of overdue invoices is still the same.
+    overdue_balance = money(default=Decimal("0"))
+    overdue_last_due_on = models.DateField(null=True)
+    open_next_due_on = models.DateField(null=True)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "customer facts"
+        indexes = [models.Index(fields=["tenant", "windows_as_of"])]
+
+    def __str__(self) -> str:
+        return f"facts of {self.customer_id}"

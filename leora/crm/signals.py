@@ -7,5 +7,7 @@ derived from them (cached metric counts, customer facts) can follow without crm 
 
 from django.dispatch import Signal
 
-# Sent with tenant_id=<int> once the bulk write is done (inside the writer's transaction).
+# Sent with tenant_id=<int> once the bulk write is done (inside the writer's transaction), and with
+# customer_ids=[...] naming the customers whose orders, lines, invoices or activities changed (their
+# facts are refreshed in the same transaction); a write of customer fields alone passes none.
 book_changed = Signal()

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
+from leora.crm.facts import facts_rebuild
 from leora.crm.models import (
     Activity,
     CalendarEvent,
@@ -390,6 +391,8 @@ def seed_tenant(preset: TenantPreset, options: SeedOptions, progress: Progress =
         _general_tasks(sink, ctx, rep_ids, boss_of)
         _quotas(sink, ctx, rep_ids, boss_of, admin.pk)
         sink.flush()
+        # The sink's inserts bypass model signals: build every customer's facts as of the seed's day.
+        facts_rebuild(tenant=tenant, as_of=today)
         _install_default_metrics(tenant)
     return SeedResult(
         tenant=tenant, customers=total, orders=writers.orders.count, order_lines=writers.lines.count

@@ -30,9 +30,18 @@ from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Tenant
 
 
-def build_context(tenant: Tenant, today: date | None = None) -> BuildContext:
-    """Return the context attributes are built in; ``today`` defaults to the tenant's local date."""
-    return BuildContext(tenant_id=tenant.pk, today=today or tenant_today(tenant), timezone=tenant.timezone)
+def build_context(tenant: Tenant, today: date | None = None, *, use_facts: bool = True) -> BuildContext:
+    """Return the context attributes are built in; ``today`` defaults to the tenant's local date.
+
+    ``use_facts=False`` builds every attribute from the raw orders, lines, invoices and activities
+    instead of the customer facts table (same results, slower; for comparisons).
+    """
+    return BuildContext(
+        tenant_id=tenant.pk,
+        today=today or tenant_today(tenant),
+        timezone=tenant.timezone,
+        use_facts=use_facts,
+    )
 
 
 def current_version(tenant: Tenant | int, code: str) -> MetricVersion | None:

@@ -125,7 +125,7 @@ def invoice_payment_record(*, actor: Actor, invoice: Invoice, amount: Decimal) -
     if not applied:
         raise InvalidInput.on("amount", f"cannot exceed the balance of {invoice.balance}")
     # The conditional update bypasses model signals; balances feed metrics and customer facts.
-    book_changed.send(sender=Invoice, tenant_id=actor.tenant.pk)
+    book_changed.send(sender=Invoice, tenant_id=actor.tenant.pk, customer_ids=[invoice.customer_id])
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="invoice.payment", obj=invoice,
         before=before, after={**snapshot(invoice, ["amount", "paid_amount"]), "payment": str(amount)},

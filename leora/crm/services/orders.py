@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from leora.crm.facts import facts_deferred
 from leora.crm.models import Customer, Order, OrderLine, OrderStatus, Product
 from leora.crm.services.common import (
     assignable_rep,
@@ -18,6 +19,7 @@ from leora.crm.services.common import (
     snapshot,
     visible_customer,
 )
+from leora.crm.signals import book_changed
 from leora.errors import Conflict, FieldError, InvalidInput
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
@@ -73,6 +75,8 @@ def _save_lines(actor: Actor, order: Order, lines: list[OrderLine]) -> None:
         line.order = order
     saved = OrderLine.objects.for_tenant(actor.tenant).filter(order=order)
     saved.bulk_create(lines)
+    # bulk_create bypasses model signals; the lines feed the customer's facts (distinct products).
+    book_changed.send(sender=OrderLine, tenant_id=actor.tenant.pk, customer_ids=[order.customer_id])
     order.total = sum((line.line_total for line in lines), Decimal("0"))
     # Callers serialise order.lines next: fill the cache the way prefetch_related does, so the
     # response neither reloads the lines nor their products.
@@ -104,6 +108,7 @@ def _order_rep(actor: Actor, customer: Customer, rep_id: int | None) -> User | N
 
 
 @transaction.atomic
+@facts_deferred()  # the order and its lines refresh the customer's facts once, inside the transaction
 def order_create(
     *,
     actor: Actor,
@@ -139,6 +144,7 @@ def order_create(
 
 
 @transaction.atomic
+@facts_deferred()
 def order_update(*, actor: Actor, order: Order, changes: dict[str, Any]) -> Order:
     """Apply ``changes`` to a visible order; ``lines`` replaces every line and recomputes the total.
 

@@ -4,6 +4,7 @@ from leora.jobs.handlers import (  # noqa: F401
     account_type_update,
     bulk_import,
     customer_enrichment,
+    customer_facts,
     diagnostic,
     django_task,
     image_extraction,

@@ -1,10 +1,17 @@
 """The attributes a formula can use, per entity, each with its type, unit, meaning and SQL.
 
 Every attribute is built as a Django ORM expression over the CRM tables of one tenant, evaluated
-"as of" a given date. Numbers, durations and dates are all compiled to floating-point numbers
-(durations in days, dates as days since 1970-01-01) so arithmetic behaves the same on SQLite and
-PostgreSQL. Only customers exist today; an entity for orders or products would add its own
-``Entity`` with its own model and attributes.
+"as of" a given date. The aggregates of a customer's history read the customer's facts row
+(``CustomerFacts``, kept current by ``leora.crm.facts``) when it holds them for that date, and the
+raw orders, lines, invoices and activities otherwise: ``CASE WHEN <facts hold> THEN <stored column>
+ELSE <subquery over the raw rows> END``, so a result never depends on whether facts are built, only
+its speed does. ``BuildContext(use_facts=False)`` builds every attribute from the raw rows alone
+(the property test and the benchmark compare the two).
+
+Numbers, durations and dates are all compiled to floating-point numbers (durations in days, dates
+as days since 1970-01-01) so arithmetic behaves the same on SQLite and PostgreSQL. Only customers
+exist today; an entity for orders or products would add its own ``Entity`` with its own model and
+attributes.
 """
 
 from __future__ import annotations
@@ -16,16 +23,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.db.models.lookups import LessThanOrEqual
@@ -55,6 +65,8 @@ class BuildContext:
     tenant_id: int
     today: date
     timezone: str = "UTC"
+    # Read the customer facts table where it holds an attribute (False: always the raw rows).
+    use_facts: bool = True
     _built: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -67,6 +79,14 @@ class BuildContext:
 
 
 @dataclass(frozen=True)
+class FactsSource:
+    """Where an attribute is stored in the customer facts row, and when that stored value holds."""
+
+    stored: Callable[[BuildContext], Any]
+    holds: Callable[[BuildContext], Q]
+
+
+@dataclass(frozen=True)
 class AttributeSpec:
     name: str
     type: FType
@@ -75,6 +95,17 @@ class AttributeSpec:
     build: Callable[[BuildContext], Any]
     # Text attributes list their possible values where there is a fixed set (shown by the builder).
     choices: tuple[str, ...] = ()
+    # Set for the aggregates the customer facts table stores; ``build`` is then the raw fallback.
+    facts: FactsSource | None = None
+
+    def expression(self, ctx: BuildContext) -> Any:
+        """Return the attribute's expression: from the facts row where it holds, else from raw rows."""
+        raw = self.build(ctx)
+        if self.facts is None or not ctx.use_facts:
+            return raw
+        return Case(
+            When(self.facts.holds(ctx), then=self.facts.stored(ctx)), default=raw, output_field=FloatField()
+        )
 
 
 @dataclass(frozen=True)
@@ -86,12 +117,41 @@ class Entity:
     def build(self, name: str, ctx: BuildContext) -> Any:
         """Return the expression of attribute ``name`` (built once per context)."""
         if name not in ctx._built:
-            ctx._built[name] = self.attributes[name].build(ctx)
+            ctx._built[name] = self.attributes[name].expression(ctx)
         return ctx._built[name]
 
 
 def _float(expression: Any) -> Any:
     return Cast(expression, FloatField())
+
+
+def _has_facts(ctx: BuildContext) -> Q:
+    # A facts row exists (the column is never NULL in one): its history aggregates hold on any day.
+    return Q(facts__windows_as_of__isnull=False)
+
+
+def _windows_hold(ctx: BuildContext) -> Q:
+    # Rolling windows were computed for one day and hold on that day only.
+    return Q(facts__windows_as_of=ctx.today)
+
+
+def _overdue_holds(ctx: BuildContext) -> Q:
+    # The overdue balance holds on any day with no open invoice's due date between that day and
+    # the one it was computed for: the latest due date counted overdue is before today, and the next
+    # open one is not.
+    return (
+        _has_facts(ctx)
+        & (Q(facts__overdue_last_due_on__isnull=True) | Q(facts__overdue_last_due_on__lt=ctx.today))
+        & (Q(facts__open_next_due_on__isnull=True) | Q(facts__open_next_due_on__gte=ctx.today))
+    )
+
+
+def _stored(column: str, holds: Callable[[BuildContext], Q] = _has_facts) -> FactsSource:
+    return FactsSource(stored=lambda ctx: _float(F(f"facts__{column}")), holds=holds)
+
+
+def _stored_window(column: str) -> FactsSource:
+    return _stored(column, _windows_hold)
 
 
 def _orders(ctx: BuildContext) -> QuerySet[Order]:
@@ -190,10 +250,16 @@ def _local_day(ctx: BuildContext, expression: Any) -> Any:
     return DayNumber(TruncDate(expression, tzinfo=ctx.tzinfo))
 
 
-def _days_since_last_activity(ctx: BuildContext) -> Any:
+def _last_activity_day(ctx: BuildContext) -> Any:
     activities = Activity.objects.for_tenant(ctx.tenant_id).filter(customer_id=OuterRef("pk")).order_by()
     last = _aggregate(activities, "customer_id", Max("occurred_at"))
-    return ExpressionWrapper(_today(ctx) - _float(_local_day(ctx, last)), output_field=FloatField())
+    return _float(_local_day(ctx, last))
+
+
+def _days_since_last_activity(ctx: BuildContext) -> Any:
+    return ExpressionWrapper(
+        _today(ctx) - CUSTOMER.build("_last_activity_day", ctx), output_field=FloatField()
+    )
 
 
 def _distinct_products(start: int, end: int) -> Callable[[BuildContext], Any]:
@@ -252,6 +318,7 @@ CUSTOMER: Entity = Entity(
                 "orders",
                 "Number of non-cancelled orders ever.",
                 lambda ctx: _count_orders(ctx, _orders(ctx)),
+                facts=_stored("order_count"),
             ),
             _attr(
                 "orders_last_90_days",
@@ -259,6 +326,7 @@ CUSTOMER: Entity = Entity(
                 "orders",
                 "Non-cancelled orders dated in the last 90 days (today included).",
                 lambda ctx: _count_orders(ctx, _in_window(_orders(ctx), ctx, 90, 0)),
+                facts=_stored_window("orders_last_90_days"),
             ),
             _attr(
                 "lifetime_revenue",
@@ -266,6 +334,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Sum of all non-cancelled order totals.",
                 lambda ctx: _revenue(ctx, _orders(ctx)),
+                facts=_stored("lifetime_revenue"),
             ),
             _attr(
                 "revenue_last_30_days",
@@ -273,6 +342,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Order totals of the last 30 days.",
                 _revenue_between(30, 0),
+                facts=_stored_window("revenue_last_30_days"),
             ),
             _attr(
                 "revenue_last_90_days",
@@ -280,6 +350,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Order totals of the last 90 days.",
                 _revenue_between(90, 0),
+                facts=_stored_window("revenue_last_90_days"),
             ),
             _attr(
                 "revenue_prior_90_days",
@@ -287,6 +358,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Order totals of the 90 days before the last 90 (days 91 to 180 ago).",
                 _revenue_between(180, 90),
+                facts=_stored_window("revenue_prior_90_days"),
             ),
             _attr(
                 "revenue_same_90_days_last_year",
@@ -294,6 +366,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Order totals of the same 90 days one year earlier (days 366 to 455 ago).",
                 _revenue_between(455, 365),
+                facts=_stored_window("revenue_same_90_days_last_year"),
             ),
             _attr(
                 "average_order_value",
@@ -313,6 +386,7 @@ CUSTOMER: Entity = Entity(
                 "The customer's usual reorder interval: the median of the last up to 12 gaps between "
                 "consecutive orders; empty with fewer than 3 orders.",
                 _median_interval,
+                facts=_stored("median_order_interval_days"),
             ),
             _attr(
                 "expected_next_order_date",
@@ -342,6 +416,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Invoiced amount minus payments, over all invoices.",
                 lambda ctx: _balance(_invoices(ctx)),
+                facts=_stored("balance_due"),
             ),
             _attr(
                 "overdue_balance",
@@ -349,6 +424,7 @@ CUSTOMER: Entity = Entity(
                 "money",
                 "Open balance of invoices whose due date has passed.",
                 _overdue_balance,
+                facts=_stored("overdue_balance", _overdue_holds),
             ),
             _attr(
                 "days_since_last_activity",
@@ -364,6 +440,7 @@ CUSTOMER: Entity = Entity(
                 "products",
                 "Different products on non-cancelled orders of the last 90 days.",
                 _distinct_products(90, 0),
+                facts=_stored_window("distinct_products_last_90_days"),
             ),
             _attr(
                 "distinct_products_prior_90_days",
@@ -371,6 +448,7 @@ CUSTOMER: Entity = Entity(
                 "products",
                 "Different products on non-cancelled orders of days 91 to 180 ago.",
                 _distinct_products(180, 90),
+                facts=_stored_window("distinct_products_prior_90_days"),
             ),
             _attr(
                 "account_type",
@@ -411,7 +489,27 @@ CUSTOMER: Entity = Entity(
                 _is_new_customer,
             ),
             # Internal building block of expected_next_order_date; not offered to formulas.
-            _attr("_last_order_day", DT, "date", "", _last_order_day),
+            _attr(
+                "_last_order_day",
+                DT,
+                "date",
+                "",
+                _last_order_day,
+                facts=FactsSource(
+                    stored=lambda ctx: _float(DayNumber(F("facts__last_order_date"))), holds=_has_facts
+                ),
+            ),
+            # Internal building block of days_since_last_activity (the local day of the latest one).
+            _attr(
+                "_last_activity_day",
+                DT,
+                "date",
+                "",
+                _last_activity_day,
+                facts=FactsSource(
+                    stored=lambda ctx: _float(_local_day(ctx, F("facts__last_activity_at"))), holds=_has_facts
+                ),
+            ),
         ]
     ),
 )
