@@ -264,9 +264,11 @@ def book(world: World, today: date, unscoped: None) -> Book:
     activity("foreign", world.other_rep, "call", T, time(9, 0))
 
     # ------------------------------------------------------------------------------------------- tasks
+    result = Book(today=T, monday=monday, products={"pinot": pinot, "rioja": rioja, "gin": gin}, customers=c)
+
     def task(key: str, to: User, by: User | None, due: int | None, **fields: Any) -> None:
         tenant = world.other if to == world.other_rep else acme
-        book.tasks[key] = factories.make_task(
+        result.tasks[key] = factories.make_task(
             tenant,
             to,
             title=key,
@@ -275,7 +277,6 @@ def book(world: World, today: date, unscoped: None) -> Book:
             **fields,
         )
 
-    book = Book(today=T, monday=monday, products={"pinot": pinot, "rioja": rioja, "gin": gin}, customers=c)
     task("manager overdue", world.rep1, world.manager, -3, customer=c["birch"])
     task("manager due today", world.rep1, world.manager, 0)
     task("manager undated", world.rep1, world.manager, None)
@@ -293,7 +294,7 @@ def book(world: World, today: date, unscoped: None) -> Book:
     # ------------------------------------------------------------------------------------------ events
     def event(key: str, user: User, day: int, at: time, customer: str | None = None) -> None:
         tenant = world.other if user == world.other_rep else acme
-        book.events[key] = factories.make_event(
+        result.events[key] = factories.make_event(
             tenant,
             user,
             title=key,
@@ -318,7 +319,7 @@ def book(world: World, today: date, unscoped: None) -> Book:
     factories.make_quota(acme, world.rep2, monday, "300")
     factories.make_quota(acme, world.rep3, monday, "1000")
     factories.make_quota(world.other, world.other_rep, monday, "99")
-    return book
+    return result
 
 
 Reader = Callable[..., dict[str, Any]]

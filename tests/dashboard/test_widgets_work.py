@@ -22,7 +22,7 @@ REP1_TASKS = [
     ("admin in progress", 2, False, "Admin"),
     ("manager undated", None, False, "Manager"),
 ]
-TASKS = {
+TASKS: dict[str, list[tuple[Any, ...]]] = {
     "rep1": REP1_TASKS,
     "manager": [("manager from admin", 1, False, "Admin")],
     "manager_rep2": [("rep2 from manager", -1, True, "Manager")],
