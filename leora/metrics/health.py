@@ -93,6 +93,11 @@ class Reason:
     worst: float | None = None
 
     @property
+    def size(self) -> float | None:
+        """Return the points without their sign (pages print the sign themselves)."""
+        return None if self.points is None else abs(self.points)
+
+    @property
     def at_stake(self) -> float | None:
         """Return how many points this part can move the score by (best minus worst), or None."""
         return None if self.best is None or self.worst is None else self.best - self.worst
@@ -130,6 +135,7 @@ class CustomerHealth:
 
     metric: MetricLink | None
     score: float | None
+    unit: str
     base: float | None
     reasons: list[Reason]
     usual_interval_days: float | None
@@ -478,6 +484,7 @@ def customer_health(*, actor: Actor, customer: Customer, today: date | None = No
     return CustomerHealth(
         metric=metric,
         score=None if score is None else float(score),
+        unit=score_version.unit if score_version else "",
         base=base,
         reasons=reasons,
         usual_interval_days=_float_or_none(attr("median_order_interval_days")),
