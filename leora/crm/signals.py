@@ -1,7 +1,7 @@
 """Signals of the crm app.
 
 ``book_changed`` is sent after a bulk write that bypasses model signals (``QuerySet.update``, bulk
-inserts) with the tenant whose customers, orders, invoices or activities changed, so that what is
+inserts) with the tenant whose customers, orders, invoices, activities or tasks changed, so that what is
 derived from them (cached metric counts, customer facts) can follow without crm knowing about it.
 """
 

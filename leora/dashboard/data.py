@@ -1,15 +1,31 @@
 """Computing a widget's data for a person: its config checked, the reading scope narrowed to one rep when
-a manager or admin filters, and the tenant's today."""
+a manager or admin filters, and the tenant's today.
+
+Widget data is cached (``leora.metrics.cache``, shared by every process) per tenant, viewer, reading
+scope, widget type, config and day, under the tenant's three tokens: ``data`` (replaced by any write to
+orders, lines, invoices, activities or customers), ``definitions`` (any change to the tenant's metrics,
+so the metric versions a widget used are part of its key) and ``dashboard`` (tasks, calendar events,
+quotas and products, which widgets show besides metrics). A warm dashboard answers from the cache; the
+next write makes every cached widget of the tenant unreachable.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from typing import Any
 
 from leora.dashboard.layouts import require_type, validate_config, widget_get
 from leora.dashboard.widgets.registry import WidgetContext
 from leora.errors import InvalidInput
+from leora.metrics import cache
+from leora.metrics.evaluation import scope_key
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
+
+# The token replaced by writes of what widgets show besides metric inputs (see the module docstring).
+DASHBOARD_KIND = "dashboard"
 
 
 def reading_scope(actor: Actor, rep_id: int | None) -> Actor:
@@ -54,5 +70,41 @@ def widget_data(
             raise InvalidInput.on("widget_id", f"widget {widget.pk} is a {widget.widget_type} widget")
         config = widget.config
     checked = validate_config(registered, config)
-    data = registered.data(reading_context(actor, rep_id), registered.config.model_validate(checked))
+    ctx = reading_context(actor, rep_id)
+    data = cached(
+        lambda: data_key(ctx, actor=actor, widget_type=registered.name, config=checked),
+        lambda: registered.data(ctx, registered.config.model_validate(checked)),
+    )
     return {"widget_type": registered.name, "config": checked, "data": data}
+
+
+def data_key(ctx: WidgetContext, *, actor: Actor, widget_type: str, config: dict[str, Any]) -> str:
+    """Return the cache key of one widget's data as ``actor`` reads it in ``ctx``.
+
+    The viewer takes part besides the scope: some widgets are personal (tasks assigned to you). The
+    tokens are read before the data is computed, so data computed while a write commits can only be
+    stored under the tokens that write replaces.
+    """
+    tenant_id = actor.tenant.pk
+    tokens = ":".join(cache.token(kind, tenant_id) for kind in ("data", "definitions", DASHBOARD_KIND))
+    shape = json.dumps(config, sort_keys=True, default=str)
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
+    reader = f"{actor.user.pk}:{scope_key(ctx.actor)}"
+    return f"leora:dashboard:widget:{tenant_id}:{reader}:{widget_type}:{digest}:{ctx.today}:{tokens}"
+
+
+def cached(key_of: Callable[[], str], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Return the data stored under the key ``key_of()`` names, else compute, store and return it."""
+    key = key_of()
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    data = compute()
+    cache.put(key, data)
+    return data
+
+
+def dashboard_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """post_save/post_delete of tasks, calendar events, quotas and products: cached widgets go stale."""
+    if not raw:
+        cache.bump(DASHBOARD_KIND, instance.tenant_id)

@@ -7,11 +7,20 @@ from typing import Any
 
 import pytest
 
+from leora.dashboard import data
 from leora.dashboard.data import widget_data
 from leora.dashboard.layouts import DEFAULT_WIDGETS
 from tests import factories
 from tests.conftest import World
 from tests.dashboard.conftest import Book
+
+
+@pytest.fixture(autouse=True)
+def _uncached(monkeypatch: pytest.MonkeyPatch) -> None:
+    # These are the queries of computing the data; the cache in front of it is tested on its own
+    # (test_data_cache.py).
+    monkeypatch.setattr(data, "cached", lambda key, compute: compute())
+
 
 # The queries of one widget's data, read in the viewer's own scope.
 QUERIES = {

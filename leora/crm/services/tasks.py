@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from leora.crm.models import OPEN_TASK_STATUSES, Customer, Task, TaskStatus
 from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
+from leora.crm.signals import book_changed
 from leora.errors import Forbidden
 from leora.tenancy.actors import Actor
 from leora.tenancy.services.audit import audit_record
@@ -133,6 +134,8 @@ def _move(*, actor: Actor, task: Task, to_status: str, from_statuses: list[str],
     before = snapshot(task, AUDITED_FIELDS)
     task.refresh_from_db(fields=["status", "completed_at"])
     if moved:
+        # The conditional update bypasses model signals; cached dashboard widgets list open tasks.
+        book_changed.send(sender=Task, tenant_id=actor.tenant.pk)
         audit_record(
             tenant=actor.tenant, actor=actor.user, action=action, obj=task,
             before=before, after=snapshot(task, AUDITED_FIELDS),
