@@ -121,11 +121,21 @@
     }, 50);
   }
 
-  // Layout changes run one after another, each on the state the previous one left.
+  // Layout changes run one after another, each on the state the previous one left. While any runs, the
+  // grid carries data-busy (a spinner-free hint for tests and styles).
+  var running = 0;
   function enqueue(task) {
-    queue = queue.then(task).catch(function (error) {
-      toast("The dashboard could not be saved: " + error.message + " Reload the page to see what was kept.", "error");
-    });
+    running += 1;
+    root.setAttribute("data-busy", "true");
+    queue = queue
+      .then(task)
+      .catch(function (error) {
+        toast("The dashboard could not be saved: " + error.message + " Reload the page to see what was kept.", "error");
+      })
+      .then(function () {
+        running -= 1;
+        if (!running) root.removeAttribute("data-busy");
+      });
     return queue;
   }
 
@@ -1135,14 +1145,12 @@
     grid.on("dragstart resizestart", function () {
       pending = snapshot();
     });
-    grid.on("resizestop", function (event, el) {
-      snapResize(el);
-    });
     grid.on("dragstop resizestop", function (event, el) {
       var before = pending || snapshot();
       pending = null;
       // gridstack settles the final place of the moved node and the others it pushed first.
       window.setTimeout(function () {
+        if (event.type === "resizestop") snapResize(el);
         items().forEach(function (item) {
           if (isVisible(item)) writePlace(item, placeOf(item));
         });
