@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -192,8 +192,9 @@ def test_the_rebuild_job_rebuilds_the_tenant_and_reports_progress(world: World, 
 
 
 def test_the_rebuild_runs_nightly_for_every_tenant() -> None:
-    schedule: list[dict[str, Any]] = settings.JOB_SCHEDULE
-    entries = [e for e in schedule if e["type"] == "customer_facts_rebuild"]
+    entries = [
+        e for e in settings.JOB_SCHEDULE if cast(dict[str, Any], e)["type"] == "customer_facts_rebuild"
+    ]
     assert entries == [
         {"name": "customer_facts", "cron": "5 0 * * *", "type": "customer_facts_rebuild", "per_tenant": True}
     ]
