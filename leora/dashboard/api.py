@@ -77,8 +77,9 @@ def save_layout(request: HttpRequest, payload: LayoutIn, filters: Query[ScopeFil
 
 
 @router.post("/reset", response=LayoutOut, summary="Go back to the tenant's default layout")
-def reset_layout(request: HttpRequest) -> dict[str, Any]:
-    return _layout_body(layouts.layout_reset(actor=actor_of(request)))
+def reset_layout(request: HttpRequest, filters: Query[ScopeFilter]) -> dict[str, Any]:
+    """With `?scope=tenant` (admins), put the tenant default itself back to the ten standard widgets."""
+    return _layout_body(layouts.layout_reset(actor=actor_of(request), scope=filters.scope))
 
 
 @router.get("/tasks-from-management", response=WidgetDataOut, summary="Open tasks others assigned to you")

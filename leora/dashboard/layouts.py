@@ -362,7 +362,16 @@ def layout_save(*, actor: Actor, placements: Sequence[Placement], scope: Scope =
 
 
 @transaction.atomic
-def layout_reset(*, actor: Actor) -> EffectiveLayout:
-    """Drop the actor's own layout so they follow the tenant default again; returns the default."""
+def layout_reset(*, actor: Actor, scope: Scope = "user") -> EffectiveLayout:
+    """Drop the actor's own layout so they follow the tenant default again, or (admins, ``scope="tenant"``)
+    put the tenant default back to Leora's ten widgets; returns the layout now read in ``scope``."""
+    if scope == "tenant":
+        default = layout_read(actor=actor, scope="tenant")
+        audit_record(
+            tenant=actor.tenant, actor=actor.user, action="dashboard.default_update", obj=default,
+            after={"reset": True},
+        )  # fmt: skip
+        default.delete()
+        return effective_layout(actor=actor, scope="tenant")
     DashboardLayout.objects.for_tenant(actor.tenant).filter(user_id=actor.user.pk).delete()
     return effective_layout(actor=actor)

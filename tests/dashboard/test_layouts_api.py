@@ -244,3 +244,16 @@ def test_a_manager_filters_to_their_reps_but_not_beyond(world: World, api_as: An
     assert api.get(f"{BASE}/quota_progress/data", rep_id=world.rep1.pk).status_code == 200
     assert api.get(f"{BASE}/quota_progress/data", rep_id=world.rep3.pk).status_code == 422
     assert api.get(f"{BASE}/quota_progress/data", rep_id=world.other_rep.pk).status_code == 422
+
+
+def test_an_admin_puts_the_tenant_default_back_to_the_standard_widgets(world: World, api_as: Any) -> None:
+    admin, rep = api_as(world.admin), api_as(world.rep2)
+    first = admin.get(f"{BASE}/layout?scope=tenant").json()["widgets"][0]
+    admin.delete(f"{BASE}/{first['id']}?scope=tenant")
+    assert len(rep.get(f"{BASE}/layout").json()["widgets"]) == 9
+    # when
+    body = admin.post(f"{BASE}/reset?scope=tenant").json()
+    # then
+    assert _types(body) == list(DEFAULT_WIDGETS)
+    assert _types(rep.get(f"{BASE}/layout").json()) == list(DEFAULT_WIDGETS)
+    assert api_as(world.manager).post(f"{BASE}/reset?scope=tenant").status_code == 403

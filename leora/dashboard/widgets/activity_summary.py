@@ -27,6 +27,7 @@ def _counts(ctx: WidgetContext, first: Any, last: Any, *fields: str) -> list[dic
     title="Activity this week",
     description="Calls, visits, tastings, emails and notes this week against last week.",
     config=Config,
+    size="large",
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     monday = week_start(ctx.today)

@@ -26,7 +26,7 @@ class Config(WidgetConfig):
     title="New customers",
     description="Accounts whose first order, or creation for prospects, falls in the last days.",
     config=Config,
-    size="small",
+    size="medium",
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     since = ctx.today - timedelta(days=config.days - 1)

@@ -32,7 +32,7 @@ def working_days_left(today_weekday: int) -> int:
     title="Quota this week",
     description="Revenue this week against quota, with the daily pace needed to reach it.",
     config=Config,
-    size="small",
+    size="medium",
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     monday = week_start(ctx.today)

@@ -39,7 +39,7 @@ def _weekly(ctx: WidgetContext, first: Any, last: Any) -> dict[Any, Decimal]:
     title="Revenue trend",
     description="Weekly revenue against the same weeks last year.",
     config=Config,
-    size="large",
+    size="medium",
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     this_week = week_start(ctx.today)

@@ -18,7 +18,7 @@ class Config(WidgetConfig):
 
 @register(
     "tasks_from_management",
-    title="Tasks from your manager",
+    title="Tasks handed to you",
     description="Open tasks assigned to you by someone else, overdue first, with who assigned them.",
     config=Config,
     size="large",

@@ -23,7 +23,7 @@ class Config(WidgetConfig):
     title="Upcoming events",
     description="Visits, tastings and meetings booked for the next days.",
     config=Config,
-    size="small",
+    size="medium",
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     tenant = ctx.actor.tenant
