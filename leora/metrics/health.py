@@ -15,6 +15,7 @@ falls short of its best "costs points". A formula that is no such sum is one par
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from django.db.models.functions import Cast
 
 from leora.crm.models import Customer
 from leora.crm.visibility import visible_customers
-from leora.metrics.evaluation import analyse_for_tenant, build_context
+from leora.metrics.evaluation import build_context
 from leora.metrics.formula import (
     CUSTOMER,
     FUNCTIONS,
@@ -35,6 +36,7 @@ from leora.metrics.formula import (
     FormulaError,
     FType,
     ReferencedMetric,
+    analyse,
 )
 from leora.metrics.formula import nodes as n
 from leora.metrics.formula.catalog import BuildContext, Entity, from_day_number
@@ -321,9 +323,17 @@ def _current_versions(actor: Actor) -> list[Any]:
     )
 
 
-def _checked(actor: Actor, version: Any, known: dict[str, ReferencedMetric]) -> Checked | None:
+@functools.lru_cache(maxsize=512)
+def _analysed(formula: str, kind: str, known: tuple[ReferencedMetric, ...]) -> Checked:
+    # Parsing and checking cost more than the two queries; a formula and the metrics it may
+    # reference are the whole input, so the outcome is kept per tenant's current set of versions.
+    # Any saved version changes ``known`` and so the key. The checked tree is only ever read.
+    return analyse(formula, kind=kind, resolve={m.code: m for m in known}.get)
+
+
+def _checked(version: Any, known: tuple[ReferencedMetric, ...]) -> Checked | None:
     try:
-        return analyse_for_tenant(actor.tenant, version.formula, version.kind, overlay=known)
+        return _analysed(version.formula, version.kind, known)
     except FormulaError:
         # A stored formula that no longer checks (a metric it used was deleted) has nothing to show.
         return None
@@ -359,7 +369,8 @@ def _entity_of(values: dict[str, Any]) -> Entity:
         name=CUSTOMER.name,
         model=CUSTOMER.model,
         attributes={
-            name: replace(CUSTOMER.attributes[name], build=_constant(_literal(name, value)))
+            # No facts source: the value is already final, whichever way the catalog computed it.
+            name: replace(CUSTOMER.attributes[name], build=_constant(_literal(name, value)), facts=None)
             for name, value in values.items()
         },
     )
@@ -382,15 +393,15 @@ def customer_health(*, actor: Actor, customer: Customer, today: date | None = No
     day = today or tenant_today(actor.tenant)
     ctx = build_context(actor.tenant, day)
     versions = _current_versions(actor)
-    known = {v.code: ReferencedMetric(code=v.code, kind=v.kind, formula=v.formula) for v in versions}
+    known = tuple(ReferencedMetric(code=v.code, kind=v.kind, formula=v.formula) for v in versions)
 
     score_version = next((v for v in versions if v.code == HEALTH_SCORE and v.kind == MetricKind.VALUE), None)
-    score_checked = _checked(actor, score_version, known) if score_version else None
+    score_checked = _checked(score_version, known) if score_version else None
     segments: list[tuple[Any, Checked]] = []
     for version in versions:
         if version.kind != MetricKind.SEGMENT or version.deprecated_at is not None:
             continue
-        checked = _checked(actor, version, known)
+        checked = _checked(version, known)
         if checked is not None:
             segments.append((version, checked))
 
