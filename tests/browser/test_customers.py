@@ -28,7 +28,7 @@ def test_a_rep_searches_their_book_and_opens_a_customer(
     # given a rep signed in on the home page
     sign_in(page, "rep1@acme.test")
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load from static files"
-    assert page.get_by_role("heading", name="Revenue this week").is_visible()
+    page.get_by_role("heading", name="Quota this week").wait_for()
     screenshot(page, "dashboard-desktop")
 
     # when they open the customer list and type a search
