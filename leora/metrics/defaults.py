@@ -118,10 +118,10 @@ TEMPLATES: list[MetricTemplate] = [
         "health_score",
         "Health score",
         "value",
-        "round(max(0, 100 - 30 * min(coalesce(overdue_ratio, 1), 3) "
+        "round(min(100, max(0, 100 - 30 * min(coalesce(overdue_ratio, 1), 3) "
         "- 20 * min(overdue_balance / 1000, 1) "
         "- 10 * min(coalesce(days_since_last_activity, 60 days) / 60 days, 1) "
-        "+ 20 * min(revenue_last_90_days / max(revenue_prior_90_days, 1), 1)))",
+        "+ 20 * min(revenue_last_90_days / max(revenue_prior_90_days, 1), 1))))",
         "0 to 100: a blend of cadence (overdue ratio), overdue balance, contact recency and revenue trend.",
         unit="points",
         format="0",

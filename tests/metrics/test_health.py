@@ -113,7 +113,7 @@ def test_a_part_at_its_best_costs_no_points(world: World, unscoped: None) -> Non
     health = customer_health(actor=factories.actor(world.acme, world.rep1), customer=steady)
     # then: on the day of an order the ratio is 0, so nothing at all is lost
     assert [r.label for r in health.points_lost] == []
-    assert health.score == 120  # the default formula's best: 100 and the full trend bonus of 20
+    assert health.score == 100  # the parts reach 120 (the full trend bonus of 20); the formula holds it to 100
     assert health.usual_interval_days == 7
 
 
@@ -236,9 +236,9 @@ def test_score_parts_and_segments_agree_with_the_python_reference(
         expected = reference.eval(trees["health_score"])
         assert health.score == expected, customer.name
         if health.score is not None:
-            # The parts add up to the sum inside round(max(0, ...)).
+            # The parts add up to the sum inside round(min(100, max(0, ...))).
             total = (health.base or 0) + sum(r.points or 0 for r in health.reasons)
-            assert round(max(0, total)) == pytest.approx(health.score, abs=1)
+            assert round(min(100, max(0, total))) == pytest.approx(health.score, abs=1)
         membership = {s.metric.code: s.member for s in health.segments}
         for code in segment_codes:
             assert membership[code] == (reference.eval(trees[code]) is True), (customer.name, code)
