@@ -62,6 +62,8 @@ PRODUCT_WINDOWS = {
     "distinct_products_prior_90_days": (180, 90),
 }
 REBUILD_BATCH = 2000
+# Order ids per read of their lines (well under SQLite's limit of bound parameters).
+LINE_LOOKUP_CHUNK = 2000
 ZERO = Decimal("0")
 UPDATED_FIELDS = [f.name for f in CustomerFacts._meta.concrete_fields if f.name not in {"customer", "tenant"}]
 
@@ -109,7 +111,10 @@ class _Windows:
             for name, (start, end) in PRODUCT_WINDOWS.items()
         }
         self.recent = (as_of - timedelta(days=90), as_of)
-        self.earliest_product_day = min(low for low, _ in self.products.values())
+        self.products_span = (
+            min(low for low, _ in self.products.values()),
+            max(high for _, high in self.products.values()),
+        )
 
 
 def compute_facts(
@@ -117,8 +122,8 @@ def compute_facts(
 ) -> list[CustomerFacts]:
     """Return unsaved facts rows of ``customer_ids`` (customers of ``tenant_id``) as of ``as_of``.
 
-    Four plain reads, whatever the number of customers (the customers with their last activity,
-    orders, the products of the windows' orders, invoices), aggregated here: cheap enough to run on
+    Four plain reads (the customers with their last activity, orders, the lines of the windows'
+    orders, invoices; the lines in chunks of 2,000 orders), aggregated here: cheap enough to run on
     every write, and one code path for a single customer and for a rebuild batch. Customers that no
     longer exist are left out.
     """
@@ -145,62 +150,77 @@ def compute_facts(
         return []
     batch = _Batch(tenant_id, sorted(rows), contiguous)
     windows = _Windows(as_of)
-    _order_facts(batch, rows, windows)
-    _product_facts(batch, rows, windows)
+    orders = _order_facts(batch, rows, windows)
+    _product_facts(batch, rows, windows, orders)
     _balance_facts(batch, rows, as_of)
     return list(rows.values())
 
 
-def _order_facts(batch: _Batch, rows: dict[int, CustomerFacts], windows: _Windows) -> None:
+def _order_facts(
+    batch: _Batch, rows: dict[int, CustomerFacts], windows: _Windows
+) -> dict[int, tuple[int, date]]:
+    """Fill the order columns; return (customer, date) of each order in the product windows, by id."""
     orders = (
         batch.of(Order.objects.for_tenant(batch.tenant_id))
         .exclude(status=OrderStatus.CANCELLED)
         .order_by("customer_id", "-order_date", "-id")
-        .values_list("customer_id", "order_date", "total")
+        .values_list("customer_id", "order_date", "total", "id")
     )
+    recent_low, recent_high = windows.recent
+    products_low, products_high = windows.products_span
+    in_product_windows: dict[int, tuple[int, date]] = {}
     for customer_id, group in itertools.groupby(orders.iterator(chunk_size=20000), key=lambda o: o[0]):
         row = rows[customer_id]
         newest: list[date] = []
         count, lifetime, recent_count = 0, ZERO, 0
         revenue = dict.fromkeys(windows.revenue, ZERO)
-        for _, order_date, total in group:
+        first = None
+        for _, order_date, total, order_id in group:
             count += 1
             lifetime += total
+            first = order_date  # newest first: the group's last row is the first order
             if len(newest) <= MEDIAN_GAP_WINDOW:
                 newest.append(order_date)
-            low, high = windows.recent
-            if low < order_date <= high:
+            if recent_low < order_date <= recent_high:
                 recent_count += 1
+            if products_low < order_date <= products_high:
+                in_product_windows[order_id] = (customer_id, order_date)
             for name, (low, high) in windows.revenue.items():
                 if low < order_date <= high:
                     revenue[name] += total
         row.order_count = count
         row.lifetime_revenue = lifetime
         row.last_order_date = newest[0]
-        row.first_order_date = order_date  # newest first: the group's last row is the first order
+        row.first_order_date = first
         row.orders_last_90_days = recent_count
         for name, value in revenue.items():
             setattr(row, name, value)
         row.median_order_interval_days = _median(
             [float((later - earlier).days) for later, earlier in itertools.pairwise(newest)]
         )
+    return in_product_windows
 
 
-def _product_facts(batch: _Batch, rows: dict[int, CustomerFacts], windows: _Windows) -> None:
-    low, high = windows.earliest_product_day, max(end for _, end in windows.products.values())
-    lines = (
-        batch.of(OrderLine.objects.for_tenant(batch.tenant_id), "order__customer_id")
-        .exclude(order__status=OrderStatus.CANCELLED)
-        .filter(order__order_date__gt=low, order__order_date__lte=high)
-        .order_by()
-        .values_list("order__customer_id", "order__order_date", "product_id")
-        .distinct()
-    )
+def _product_facts(
+    batch: _Batch, rows: dict[int, CustomerFacts], windows: _Windows, orders: dict[int, tuple[int, date]]
+) -> None:
+    # Lines are read by order id (the (tenant, order) index), never by a join on the customer, which
+    # would make the database walk every line of the tenant.
     seen: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for customer_id, order_date, product_id in lines.iterator(chunk_size=20000):
-        for name, (start, end) in windows.products.items():
-            if start < order_date <= end:
-                seen[customer_id][name].add(product_id)
+    ids = sorted(orders)
+    for start in range(0, len(ids), LINE_LOOKUP_CHUNK):
+        lines = (
+            OrderLine.objects.for_tenant(batch.tenant_id)
+            .filter(order_id__in=ids[start : start + LINE_LOOKUP_CHUNK])
+            .order_by()
+            .values_list("order_id", "product_id")
+            .distinct()
+        )
+        for order_id, product_id in lines:
+            customer_id, order_date = orders[order_id]
+            for name, (low, high) in windows.products.items():
+                if low < order_date <= high:
+                    seen[customer_id][name].add(product_id)
     for customer_id, products in seen.items():
         for name, found in products.items():
             setattr(rows[customer_id], name, len(found))

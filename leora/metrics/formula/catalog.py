@@ -200,7 +200,7 @@ def _today(ctx: BuildContext) -> Any:
 
 
 def _days_since_last_order(ctx: BuildContext) -> Any:
-    return ExpressionWrapper(_today(ctx) - _last_order_day(ctx), output_field=FloatField())
+    return ExpressionWrapper(_today(ctx) - CUSTOMER.build("_last_order_day", ctx), output_field=FloatField())
 
 
 def _median_interval(ctx: BuildContext) -> Any:
