@@ -32,6 +32,7 @@ from leora.crm.models import (
     TaskPriority,
     TaskStatus,
 )
+from leora.dbstats import planner_statistics_refresh
 from leora.demo import words
 from leora.demo.accounts import PAYERS, AccountBuilder, Context, Territory, Writers, cumulative
 from leora.demo.accounts import Product as ProductRef
@@ -394,6 +395,7 @@ def seed_tenant(preset: TenantPreset, options: SeedOptions, progress: Progress =
         # The sink's inserts bypass model signals: build every customer's facts as of the seed's day.
         facts_rebuild(tenant=tenant, as_of=today)
         _install_default_metrics(tenant)
+    planner_statistics_refresh()
     return SeedResult(
         tenant=tenant, customers=total, orders=writers.orders.count, order_lines=writers.lines.count
     )

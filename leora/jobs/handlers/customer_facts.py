@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import Field
 
 from leora.crm.facts import facts_rebuild
+from leora.dbstats import planner_statistics_refresh
 from leora.jobs.context import JobContext, PermanentFailure
 from leora.jobs.registry import Payload, register
 
@@ -42,4 +43,7 @@ def customer_facts_rebuild(ctx: JobContext, payload: CustomerFactsRebuildPayload
     rebuilt = facts_rebuild(
         tenant=tenant, customer_ids=payload.customer_ids, as_of=payload.as_of, progress=progress
     )
+    if payload.customer_ids is None:
+        # The nightly run is also when the planner's statistics catch up with the day's writes.
+        planner_statistics_refresh()
     return {"customers": rebuilt}
