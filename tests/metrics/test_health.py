@@ -113,7 +113,8 @@ def test_a_part_at_its_best_costs_no_points(world: World, unscoped: None) -> Non
     health = customer_health(actor=factories.actor(world.acme, world.rep1), customer=steady)
     # then: on the day of an order the ratio is 0, so nothing at all is lost
     assert [r.label for r in health.points_lost] == []
-    assert health.score == 100  # the parts reach 120 (the full trend bonus of 20); the formula holds it to 100
+    # the parts reach 120 (the full trend bonus of 20); the formula holds the score to 100
+    assert health.score == 100
     assert health.usual_interval_days == 7
 
 
