@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,13 +73,26 @@ def widget_data(
     checked = validate_config(registered, config)
     ctx = reading_context(actor, rep_id)
     data = cached(
-        lambda: data_key(ctx, actor=actor, widget_type=registered.name, config=checked),
+        lambda: data_key(
+            ctx,
+            actor=actor,
+            widget_type=registered.name,
+            config=checked,
+            fresh_minutes=registered.fresh_minutes,
+        ),
         lambda: registered.data(ctx, registered.config.model_validate(checked)),
     )
     return {"widget_type": registered.name, "config": checked, "data": data}
 
 
-def data_key(ctx: WidgetContext, *, actor: Actor, widget_type: str, config: dict[str, Any]) -> str:
+def data_key(
+    ctx: WidgetContext,
+    *,
+    actor: Actor,
+    widget_type: str,
+    config: dict[str, Any],
+    fresh_minutes: int | None = None,
+) -> str:
     """Return the cache key of one widget's data as ``actor`` reads it in ``ctx``.
 
     The viewer takes part besides the scope: some widgets are personal (tasks assigned to you). The
@@ -90,7 +104,9 @@ def data_key(ctx: WidgetContext, *, actor: Actor, widget_type: str, config: dict
     shape = json.dumps(config, sort_keys=True, default=str)
     digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
     reader = f"{actor.user.pk}:{scope_key(ctx.actor)}"
-    return f"leora:dashboard:widget:{tenant_id}:{reader}:{widget_type}:{digest}:{ctx.today}:{tokens}"
+    # Widgets whose data moves with the clock get a new key every ``fresh_minutes``.
+    moment = str(ctx.today) if fresh_minutes is None else str(int(time.time() // (fresh_minutes * 60)))
+    return f"leora:dashboard:widget:{tenant_id}:{reader}:{widget_type}:{digest}:{moment}:{tokens}"
 
 
 def cached(key_of: Callable[[], str], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:

@@ -194,9 +194,14 @@ def require_type(name: str, field: str = "widget_type") -> WidgetType:
     return widget_type
 
 
-def validate_config(widget_type: WidgetType, config: dict[str, Any] | None) -> dict[str, Any]:
-    """Return ``config`` checked by the type's schema with defaults filled in, or a 422 naming the key."""
+def validate_config(
+    widget_type: WidgetType, config: dict[str, Any] | None, *, tenant: Tenant | None = None
+) -> dict[str, Any]:
+    """Return ``config`` checked by the type's schema with defaults filled in, or a 422 naming the key;
+    with ``tenant`` (when a widget is saved) also by the type's own check of the tenant's data."""
     model = validated(widget_type.config, config, field="config", what=f"config for {widget_type.name}")
+    if tenant is not None and widget_type.check is not None:
+        widget_type.check(tenant, model)
     return model.model_dump(mode="json")
 
 
@@ -212,7 +217,7 @@ def widget_add(
 ) -> DashboardWidget:
     """Add a widget at the end of the layout, below everything else; returns it."""
     registered = require_type(widget_type)
-    checked = validate_config(registered, config)
+    checked = validate_config(registered, config, tenant=actor.tenant)
     layout = _writable(actor, scope)
     existing = layout_widgets(layout)
     bottom = max((w.y + w.h for w in existing), default=0)
@@ -286,7 +291,7 @@ def widget_update(
     target = _readable_widget(actor, scope, widget_id)
     config = None
     if changes.config is not None:
-        config = validate_config(require_type(target.widget_type), changes.config)
+        config = validate_config(require_type(target.widget_type), changes.config, tenant=actor.tenant)
     layout = _writable(actor, scope)
     widget = _widget_in(layout, target.key)
     _place(widget, x=changes.x, y=changes.y, w=changes.w, h=changes.h, size=changes.size)

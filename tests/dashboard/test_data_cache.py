@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # Warm: the three tenant tokens and the cached answer.
 WARM_QUERIES = 4
+# Cold: the tokens, the cache miss, the two data queries, and storing the answer (with the cache
+# table's own bookkeeping).
+COLD_UPCOMING_QUERIES = 11
 
 
 def _at_risk_names(data: dict[str, Any]) -> list[str]:
@@ -102,3 +105,21 @@ def test_another_config_is_cached_apart(world: World, book: Book) -> None:
     widget_data(actor=rep1, widget_type="at_risk_customers", config={"limit": 5})
     due = widget_data(actor=rep1, widget_type="at_risk_customers", config={"metric": "due_to_order"})
     assert due["data"]["metric"]["code"] == "due_to_order"
+
+
+def test_upcoming_events_are_cached_for_minutes_not_for_the_day(
+    world: World, book: Book, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    # given: the widget's answer cached at a moment of the day
+    actor = factories.actor(world.acme, world.rep1)
+    moment = 1_800_000_000.0
+    monkeypatch.setattr("leora.dashboard.data.time.time", lambda: moment)
+    with django_assert_num_queries(COLD_UPCOMING_QUERIES):
+        widget_data(actor=actor, widget_type="upcoming_events")
+    with django_assert_num_queries(WARM_QUERIES):
+        widget_data(actor=actor, widget_type="upcoming_events")
+    # when: five minutes later, the same day
+    monkeypatch.setattr("leora.dashboard.data.time.time", lambda: moment + 300)
+    # then: it is computed again (an event may have started since): the cold cost, not the warm one
+    with django_assert_num_queries(COLD_UPCOMING_QUERIES):
+        widget_data(actor=actor, widget_type="upcoming_events")

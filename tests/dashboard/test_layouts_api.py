@@ -257,3 +257,19 @@ def test_an_admin_puts_the_tenant_default_back_to_the_standard_widgets(world: Wo
     assert _types(body) == list(DEFAULT_WIDGETS)
     assert _types(rep.get(f"{BASE}/layout").json()) == list(DEFAULT_WIDGETS)
     assert api_as(world.manager).post(f"{BASE}/reset?scope=tenant").status_code == 403
+
+
+def test_a_segment_widget_naming_no_segment_metric_is_refused_when_saved(
+    world: World, api_as: Any, unscoped: None
+) -> None:
+    api = api_as(world.rep1)
+    for metric in ("crystal_ball", "health_score"):
+        response = api.post(BASE, {"widget_type": "at_risk_customers", "config": {"metric": metric}})
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "config.metric"
+    widget = next(
+        w for w in api.get(f"{BASE}/layout").json()["widgets"] if w["widget_type"] == "customers_due"
+    )
+    response = api.patch(f"{BASE}/{widget['id']}", {"config": {"metric": "crystal_ball"}})
+    assert response.status_code == 422
+    assert not DashboardLayout.objects.filter(tenant=world.acme, user=world.rep1).exists()

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from leora.dashboard.widgets.registry import WidgetConfig, WidgetContext, register
-from leora.dashboard.widgets.segment import segment_data
+from leora.dashboard.widgets.segment import segment_check, segment_data
 from leora.metrics.models import CODE_PATTERN
 
 
@@ -22,6 +22,7 @@ class Config(WidgetConfig):
     title="At-risk customers",
     description="Buyers late against their own rhythm: the count, the revenue at stake and the list.",
     config=Config,
+    check=segment_check,
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     return segment_data(ctx, config.metric, config.limit, order_by="-attr_days_since_last_order")

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from leora.dashboard.widgets.registry import WidgetConfig, WidgetContext, register
-from leora.dashboard.widgets.segment import segment_data
+from leora.dashboard.widgets.segment import segment_check, segment_data
 from leora.metrics.models import CODE_PATTERN
 
 
@@ -21,6 +21,7 @@ class Config(WidgetConfig):
     title="Customers due to order",
     description="Accounts whose next order is expected soon: a good moment to call.",
     config=Config,
+    check=segment_check,
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     return segment_data(ctx, config.metric, config.limit, order_by="attr_expected_next_order_date")

@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from leora.tenancy.actors import Actor
+from leora.tenancy.models import Tenant
 
 Size = Literal["small", "medium", "large"]
 GRID_COLUMNS = 12
@@ -60,13 +61,25 @@ class WidgetType:
     data: DataFunction
     template: str
     size: Size = "medium"
+    # Data that moves with the clock within a day (events that have started drop out) is cached for at
+    # most this many minutes; None: it changes only with the day and with writes.
+    fresh_minutes: int | None = None
+    # Checks a config against the tenant's data when a widget is saved (a metric code it names exists).
+    check: Callable[[Tenant, Any], None] | None = None
 
 
 _types: dict[str, WidgetType] = {}
 
 
 def register(
-    name: str, *, title: str, description: str, config: type[WidgetConfig], size: Size = "medium"
+    name: str,
+    *,
+    title: str,
+    description: str,
+    config: type[WidgetConfig],
+    size: Size = "medium",
+    fresh_minutes: int | None = None,
+    check: Callable[[Tenant, Any], None] | None = None,
 ) -> Callable[[D], D]:
     """Decorator registering ``data`` as widget type ``name`` (template ``dashboard/widgets/<name>.html``);
     returns the function unchanged."""
@@ -80,6 +93,8 @@ def register(
             data=data,
             template=f"dashboard/widgets/{name}.html",
             size=size,
+            fresh_minutes=fresh_minutes,
+            check=check,
         )
         return data
 

@@ -15,6 +15,7 @@ from leora.errors import InvalidInput
 from leora.metrics.evaluation import current_version, metric_customers
 from leora.metrics.formula.catalog import from_day_number
 from leora.metrics.models import MetricDefinition, MetricKind, MetricVersion
+from leora.tenancy.models import Tenant
 
 CADENCE = [
     "days_since_last_order",
@@ -35,16 +36,16 @@ def _last_order_total(ctx: WidgetContext) -> Subquery:
     return Subquery(latest, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def _segment_version(ctx: WidgetContext, code: str) -> MetricVersion:
+def segment_version(tenant: Tenant, code: str) -> MetricVersion:
     """Return the current version of segment metric ``code``, or a 422 naming ``config.metric`` that
     lists the tenant's segments when there is no such metric or it is a value metric."""
     # The widget's config names the metric, so that is where the error points: a 404 would read as
     # a missing page.
-    version = current_version(ctx.actor.tenant, code)
+    version = current_version(tenant, code)
     if version is not None and version.kind == MetricKind.SEGMENT:
         return version
     segments = (
-        MetricDefinition.objects.for_tenant(ctx.actor.tenant)
+        MetricDefinition.objects.for_tenant(tenant)
         .filter(kind=MetricKind.SEGMENT, deprecated_at__isnull=True)
         .order_by("code")
         .values_list("code", flat=True)
@@ -53,12 +54,17 @@ def _segment_version(ctx: WidgetContext, code: str) -> MetricVersion:
     raise InvalidInput.on("config.metric", f"{problem}; choose a segment metric: {', '.join(segments)}")
 
 
+def segment_check(tenant: Tenant, config: Any) -> None:
+    """Refuse, when a segment widget is saved, a config whose ``metric`` is no segment of the tenant."""
+    segment_version(tenant, config.metric)
+
+
 def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> dict[str, Any]:
     """Return the count, the sum of the members' usual order values and the first ``limit`` customers
     of segment ``code`` (ordered by attribute ``order_by``), with the metric and version behind them.
     Raises InvalidInput on ``config.metric`` when ``code`` is not one of the tenant's segment metrics."""
     tenant = ctx.actor.tenant
-    version = _segment_version(ctx, code)
+    version = segment_version(ctx.actor.tenant, code)
     members = metric_customers(tenant, code, ctx.actor, today=ctx.today)
     annotated = with_attributes(members, tenant, ctx.today, CADENCE)
     totals = annotated.aggregate(at_stake=Sum("attr_average_order_value"))

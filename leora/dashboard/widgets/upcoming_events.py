@@ -24,6 +24,7 @@ class Config(WidgetConfig):
     description="Visits, tastings and meetings booked for the next days.",
     config=Config,
     size="medium",
+    fresh_minutes=5,
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     tenant = ctx.actor.tenant
