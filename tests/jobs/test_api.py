@@ -202,7 +202,6 @@ def test_the_list_is_paginated_in_a_fixed_number_of_queries(
     for _ in range(12):
         job_enqueue(job_type="noop", tenant=world.acme, created_by=world.admin)
     admin = api_as(world.admin)
-    # token, membership, count, page of jobs, their creators
     with django_assert_num_queries(5):
         body = admin.get("/api/jobs", page=2, page_size=5).json()
     assert (body["total"], len(body["items"]), body["page"]) == (12, 5, 2)
