@@ -121,8 +121,28 @@ def load_metric(tenant: Tenant, code: str) -> StoredMetric | None:
     version = MetricVersion.objects.for_tenant(tenant).get(
         definition=definition, version=definition.current_version
     )
-    checked = analyse_for_tenant(tenant, version.formula, version.kind)
+    checked = _checked_formula(tenant, version)
     return StoredMetric(definition=definition, version=version, checked=checked)
+
+
+# Checked formulas that reference no other metric, per process, by kind and text: parsing and checking
+# costs more than the query a formula compiles to, and such a formula means the same in every tenant.
+# One that references other metrics is checked each time, since those may have a new version since.
+_CHECKED: dict[tuple[str, str], Checked] = {}
+_CHECKED_LIMIT = 1024
+
+
+def _checked_formula(tenant: Tenant, version: MetricVersion) -> Checked:
+    key = (version.kind, version.formula)
+    found = _CHECKED.get(key)
+    if found is not None:
+        return found
+    checked = analyse_for_tenant(tenant, version.formula, version.kind)
+    if not checked.metrics:
+        if len(_CHECKED) >= _CHECKED_LIMIT:
+            _CHECKED.clear()
+        _CHECKED[key] = checked
+    return checked
 
 
 def scope_key(actor: Actor) -> str:
