@@ -68,9 +68,7 @@ def test_the_list_filters_by_status_and_answers_htmx_with_the_table_only(
     assert [job.pk for job in response.context["page"].items] == [failed_job.pk]
 
 
-def test_the_list_page_runs_a_fixed_number_of_queries(
-    world: World, django_assert_num_queries: Any
-) -> None:
+def test_the_list_page_runs_a_fixed_number_of_queries(world: World, django_assert_num_queries: Any) -> None:
     for _ in range(30):
         job_enqueue(job_type="noop", tenant=world.acme, created_by=world.admin)
     client = signed_in(world.admin)
