@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+from leora.tenancy.calendar import tenant_today
 from tests.conftest import World
 from tests.crm.conftest import Book
 from tests.factories import (
@@ -97,7 +97,8 @@ def test_a_history_restore_gets_the_whole_page(world: World, book: Book) -> None
 def test_sorting_by_last_order_puts_the_latest_first_and_never_ordered_last(
     world: World, unscoped: None
 ) -> None:
-    today = timezone.localdate()
+    # The page reads dates in the tenant's time zone, which is a day behind UTC late in the evening there.
+    today = tenant_today(world.acme)
     old = make_customer(world.acme, world.rep1, name="Aardvark Bar")
     recent = make_customer(world.acme, world.rep1, name="Zebra Lounge")
     make_customer(world.acme, world.rep1, name="Middle Never Ordered")
@@ -144,7 +145,8 @@ def test_the_customer_list_runs_a_fixed_number_of_queries(
 
 @pytest.fixture
 def rich(world: World, unscoped: None) -> Any:
-    today = timezone.localdate()
+    # The page reads dates in the tenant's time zone, which is a day behind UTC late in the evening there.
+    today = tenant_today(world.acme)
     customer = make_customer(
         world.acme,
         world.rep1,
