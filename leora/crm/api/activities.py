@@ -3,9 +3,15 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.activities import ActivityFilters, ActivityIn, ActivityOut, ActivityPatch
+from leora.crm.schemas.activities import (
+    ActivityCreatedOut,
+    ActivityFilters,
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+)
 from leora.crm.selectors.activities import ACTIVITY_ORDERING, activity_get, activity_list
-from leora.crm.services.activities import activity_create, activity_delete, activity_update
+from leora.crm.services.activities import FollowUp, activity_create, activity_delete, activity_update
 from leora.pagination import apply_ordering, page_of, paginate
 from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
@@ -27,9 +33,13 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> di
     return paginate(apply_ordering(activities, filters.ordering, ACTIVITY_ORDERING, "-occurred_at"), filters)
 
 
-@router.post("", response={201: ActivityOut}, summary="Log an activity")
+@router.post(
+    "", response={201: ActivityCreatedOut}, summary="Log an activity, optionally with a follow-up task"
+)
 def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Any]:
-    return Status(201, activity_create(actor=actor_of(request), **payload.model_dump()))
+    data = payload.model_dump(exclude={"follow_up"})
+    follow_up = FollowUp(**payload.follow_up.model_dump()) if payload.follow_up is not None else None
+    return Status(201, activity_create(actor=actor_of(request), follow_up=follow_up, **data))
 
 
 @router.get("/{activity_id}", response=ActivityOut, summary="Get an activity")

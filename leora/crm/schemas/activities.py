@@ -1,9 +1,10 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
-from leora.crm.models import ActivityKind
-from leora.crm.schemas.common import CustomerRef
+from leora.crm.models import ActivityKind, TaskStatus
+from leora.crm.schemas.common import CustomerRef, not_blank
 from leora.pagination import ListParams
 from leora.schema_types import UserRef
 
@@ -19,6 +20,27 @@ class ActivityOut(Schema):
     created_at: datetime
 
 
+class FollowUpIn(Schema):
+    title: str = Field(..., max_length=200)
+    due_date: date | None = None
+
+    _title_not_blank = field_validator("title")(not_blank)
+
+
+class FollowUpTaskOut(Schema):
+    id: int
+    title: str
+    due_date: date | None
+    status: TaskStatus
+    assigned_to: UserRef
+
+
+class ActivityCreatedOut(ActivityOut):
+    follow_up_task: FollowUpTaskOut | None = Field(
+        None, description="the task created with the activity, when a follow_up was given"
+    )
+
+
 class ActivityIn(Schema):
     customer_id: int
     kind: ActivityKind
@@ -29,6 +51,9 @@ class ActivityIn(Schema):
     )
     user_id: int | None = Field(
         None, description="who did it; defaults to you (managers may log for their team)"
+    )
+    follow_up: FollowUpIn | None = Field(
+        None, description="a task created in the same transaction, for the same person, on the same customer"
     )
 
 
