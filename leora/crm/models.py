@@ -211,6 +211,40 @@ class Invoice(TenantOwned):
         return self.amount - self.paid_amount
 
 
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", "Cash"
+    CHEQUE = "cheque", "Cheque"
+    CARD = "card", "Card"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    OTHER = "other", "Other"
+
+
+class Payment(TenantOwned):
+    """One payment received against an invoice. ``Invoice.paid_amount`` is their running sum, kept by
+    ``invoice_payment_record`` in the same transaction; invoices paid before payments were itemised
+    carry a paid amount with no rows behind it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    amount = money()
+    paid_on = models.DateField()
+    method = models.CharField(max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.OTHER)
+    reference = models.CharField(max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        indexes = [
+            models.Index(fields=["tenant", "invoice", "paid_on"]),
+            models.Index(fields=["tenant", "paid_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.paid_on}"
+
+
 class ActivityKind(models.TextChoices):
     CALL = "call", "Call"
     VISIT = "visit", "Visit"

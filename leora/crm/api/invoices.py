@@ -3,10 +3,23 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.invoices import InvoiceFilters, InvoiceIn, InvoiceOut, InvoicePatch, PaymentIn
-from leora.crm.selectors.invoices import INVOICE_ORDERING, invoice_get, invoice_list
+from leora.crm.schemas.invoices import (
+    InvoiceFilters,
+    InvoiceIn,
+    InvoiceOut,
+    InvoicePatch,
+    PaymentIn,
+    PaymentOut,
+)
+from leora.crm.selectors.invoices import (
+    INVOICE_ORDERING,
+    PAYMENT_ORDERING,
+    invoice_get,
+    invoice_list,
+    invoice_payment_list,
+)
 from leora.crm.services.invoices import invoice_create, invoice_delete, invoice_payment_record, invoice_update
-from leora.pagination import apply_ordering, page_of, paginate
+from leora.pagination import ListParams, apply_ordering, page_of, paginate
 from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
 
@@ -19,6 +32,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]) -> dict[
         actor=actor_of(request),
         search=filters.search,
         customer_id=filters.customer_id,
+        order_id=filters.order_id,
         overdue=filters.overdue,
         open=filters.open,
         due_from=filters.due_from,
@@ -48,7 +62,19 @@ def update_invoice(request: HttpRequest, invoice_id: int, payload: InvoicePatch)
 def record_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Any:
     actor = actor_of(request)
     invoice = invoice_get(actor=actor, invoice_id=invoice_id)
-    return invoice_payment_record(actor=actor, invoice=invoice, amount=payload.amount)
+    return invoice_payment_record(actor=actor, invoice=invoice, **payload.model_dump())
+
+
+@router.get(
+    "/{invoice_id}/payments",
+    response=page_of(PaymentOut),
+    summary="List an invoice's payments (search: the reference)",
+)
+def list_payments(request: HttpRequest, invoice_id: int, params: Query[ListParams]) -> dict[str, Any]:
+    actor = actor_of(request)
+    invoice = invoice_get(actor=actor, invoice_id=invoice_id)
+    payments = invoice_payment_list(actor=actor, invoice=invoice, search=params.search)
+    return paginate(apply_ordering(payments, params.ordering, PAYMENT_ORDERING, "paid_on"), params)
 
 
 @router.delete("/{invoice_id}", response={204: None}, summary="Delete an unpaid invoice (admins)")

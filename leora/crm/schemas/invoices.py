@@ -5,10 +5,11 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from leora.crm.models import Invoice
+from leora.crm.models import Invoice, PaymentMethod
 from leora.crm.schemas.common import Cents, CustomerRef, not_blank_or_none
 from leora.crm.selectors.invoices import aging_bucket, days_past_due, invoice_state
 from leora.pagination import ListParams
+from leora.schema_types import UserRef
 from leora.tenancy.calendar import tenant_today
 
 
@@ -62,10 +63,25 @@ class InvoicePatch(Schema):
 
 class PaymentIn(Schema):
     amount: Cents = Field(..., gt=0, max_digits=14, decimal_places=2)
+    paid_on: date | None = Field(None, description="the day it was received; defaults to today (tenant's)")
+    method: PaymentMethod = PaymentMethod.OTHER
+    reference: str = Field("", max_length=100, description="cheque number, transfer reference, ...")
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice_id: int
+    amount: Decimal
+    paid_on: date
+    method: PaymentMethod
+    reference: str
+    recorded_by: UserRef | None
+    created_at: datetime
 
 
 class InvoiceFilters(ListParams):
     customer_id: int | None = None
+    order_id: int | None = Field(None, description="the invoices billing this order")
     overdue: bool | None = Field(None, description="true: a balance is left after the due date")
     open: bool | None = Field(None, description="true: a balance is left")
     due_from: date | None = None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from leora.crm.models import Invoice
+from leora.crm.models import Invoice, Payment
 from leora.crm.services.common import check_range
 from leora.crm.visibility import get_visible, scope_by_customer
 from leora.tenancy.actors import Actor
@@ -15,6 +17,7 @@ from leora.tenancy.calendar import tenant_today
 INVOICE_ORDERING = {
     "due_on", "issued_on", "amount", "paid_amount", "invoice_number", "created_at", "customer__name",
 }  # fmt: skip
+PAYMENT_ORDERING = {"paid_on", "amount", "method", "created_at"}
 # Upper bounds (inclusive) of the aging buckets, in days past due; anything later is "90+".
 AGING_BUCKETS = [(0, "current"), (30, "1-30"), (60, "31-60"), (90, "61-90")]
 
@@ -52,6 +55,7 @@ def invoice_list(
     actor: Actor,
     search: str | None = None,
     customer_id: int | None = None,
+    order_id: int | None = None,
     overdue: bool | None = None,
     open: bool | None = None,
     due_from: date | None = None,
@@ -66,6 +70,8 @@ def invoice_list(
         invoices = invoices.filter(Q(invoice_number__icontains=term) | Q(customer__name__icontains=term))
     if customer_id is not None:
         invoices = invoices.filter(customer_id=customer_id)
+    if order_id is not None:
+        invoices = invoices.filter(order_id=order_id)
     if open is not None:
         invoices = invoices.filter(has_balance) if open else invoices.exclude(has_balance)
     if overdue is not None:
@@ -81,3 +87,54 @@ def invoice_list(
 def invoice_get(*, actor: Actor, invoice_id: int) -> Invoice:
     """Return one visible invoice; another tenant's or another rep's answers NotFound."""
     return get_visible(_visible_invoices(actor), invoice_id, "invoice")
+
+
+def invoice_payment_list(*, actor: Actor, invoice: Invoice, search: str | None = None) -> QuerySet[Payment]:
+    """Return the payments recorded against ``invoice`` (one the actor can see), oldest first;
+    ``search`` matches the reference."""
+    payments = (
+        Payment.objects.for_tenant(actor.tenant)
+        .filter(invoice=invoice)
+        .select_related("recorded_by")
+        .order_by("paid_on", "pk")
+    )
+    if search and search.strip():
+        payments = payments.filter(reference__icontains=search.strip())
+    return payments
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    """An invoice as a page shows it: where it stands today and the payments behind its paid amount."""
+
+    invoice: Invoice
+    state: str
+    days_past_due: int
+    aging_bucket: str
+    payments: list[Payment]
+
+    @property
+    def earlier_paid(self) -> Decimal:
+        """What was paid before payments were itemised (the paid amount no Payment row accounts for)."""
+        return self.invoice.paid_amount - sum((p.amount for p in self.payments), Decimal("0"))
+
+
+def invoice_rows(*, actor: Actor, invoices: QuerySet[Invoice]) -> list[InvoiceRow]:
+    """Return ``invoices`` (from ``invoice_list``) with their payments, in two queries."""
+    today = tenant_today(actor.tenant)
+    payments = (
+        Payment.objects.for_tenant(actor.tenant).select_related("recorded_by").order_by("paid_on", "pk")
+    )
+    rows = []
+    for invoice in invoices.prefetch_related(Prefetch("payments", queryset=payments)):
+        days = days_past_due(invoice, today)
+        rows.append(
+            InvoiceRow(
+                invoice=invoice,
+                state=invoice_state(invoice, today),
+                days_past_due=days,
+                aging_bucket=aging_bucket(days),
+                payments=list(invoice.payments.all()),
+            )
+        )
+    return rows

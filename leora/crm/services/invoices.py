@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from leora.crm.models import Customer, Invoice, Order, OrderStatus
+from leora.crm.models import Customer, Invoice, Order, OrderStatus, Payment, PaymentMethod
 from leora.crm.services.common import (
     changed_fields,
     duplicate_number,
@@ -111,9 +111,29 @@ def invoice_update(*, actor: Actor, invoice: Invoice, changes: dict[str, Any]) -
 
 
 @transaction.atomic
-def invoice_payment_record(*, actor: Actor, invoice: Invoice, amount: Decimal) -> Invoice:
-    """Record a payment of ``amount`` (admins and managers); more than the balance is a 422 on ``amount``."""
+def invoice_payment_record(
+    *,
+    actor: Actor,
+    invoice: Invoice,
+    amount: Decimal,
+    paid_on: date | None = None,
+    method: str = PaymentMethod.OTHER,
+    reference: str = "",
+) -> Invoice:
+    """Record a payment of ``amount`` received on ``paid_on`` (admins and managers): writes the Payment
+    row and adds it to the invoice's paid amount together; returns the invoice as it now stands.
+
+    More than the balance is a 422 on ``amount``; a date after today (the tenant's) a 422 on ``paid_on``.
+    """
     require_role(actor, Role.ADMIN, Role.MANAGER)
+    if amount <= 0:
+        raise InvalidInput.on("amount", "must be more than zero")
+    today = tenant_today(actor.tenant)
+    paid_on = paid_on or today
+    if paid_on > today:
+        raise InvalidInput.on("paid_on", "a payment cannot be dated after today")
+    if method not in PaymentMethod.values:
+        raise InvalidInput.on("method", f"must be one of {', '.join(PaymentMethod.values)}")
     before = snapshot(invoice, ["amount", "paid_amount"])
     # A conditional update, so two payments racing on one invoice can never overpay it together.
     applied = (
@@ -123,12 +143,24 @@ def invoice_payment_record(*, actor: Actor, invoice: Invoice, amount: Decimal) -
     )
     invoice.refresh_from_db(fields=["amount", "paid_amount"])
     if not applied:
-        raise InvalidInput.on("amount", f"cannot exceed the balance of {invoice.balance}")
+        if invoice.balance <= 0:
+            raise InvalidInput.on("amount", f"{invoice.invoice_number} is already paid in full")
+        raise InvalidInput.on(
+            "amount", f"cannot be more than the balance of {invoice.balance} still owed on this invoice"
+        )
+    payment = Payment.objects.create_for(
+        actor.tenant, invoice=invoice, amount=amount, paid_on=paid_on, method=method,
+        reference=reference.strip(), recorded_by=actor.user,
+    )  # fmt: skip
     # The conditional update bypasses model signals; balances feed metrics and customer facts.
     book_changed.send(sender=Invoice, tenant_id=actor.tenant.pk, customer_ids=[invoice.customer_id])
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="invoice.payment", obj=invoice,
-        before=before, after={**snapshot(invoice, ["amount", "paid_amount"]), "payment": str(amount)},
+        before=before,
+        after={
+            **snapshot(invoice, ["amount", "paid_amount"]), "payment": str(amount), "payment_id": payment.pk,
+            "paid_on": paid_on.isoformat(), "method": method, "reference": payment.reference,
+        },
     )  # fmt: skip
     return invoice
 

@@ -30,6 +30,7 @@ AUDITED_FIELDS = ["customer", "rep", "order_number", "order_date", "status", "to
 CENT = Decimal("0.01")
 # A money column holds 14 digits with 2 decimals.
 MAX_MONEY = Decimal("999999999999.99")
+MAX_QUANTITY = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class LineRequest:
 
 def _priced_lines(actor: Actor, requested: list[LineRequest]) -> list[OrderLine]:
     """Unsaved lines with prices and totals; every unknown or inactive product is a 422 naming it."""
+    if not requested:
+        raise InvalidInput.on("lines", "an order needs at least one line")
     ids = {line.product_id for line in requested}
     products: dict[int, Product] = Product.objects.for_tenant(actor.tenant).in_bulk(ids)
     errors: list[FieldError] = []
@@ -55,6 +58,13 @@ def _priced_lines(actor: Actor, requested: list[LineRequest]) -> list[OrderLine]
             continue
         if not product.active:
             errors.append(FieldError(field, f"{product.sku} is inactive and cannot be ordered"))
+            continue
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            errors.append(FieldError(f"lines.{index}.quantity", f"must be between 1 and {MAX_QUANTITY:,}"))
+            continue
+        if line.unit_price is not None and not 0 <= line.unit_price <= MAX_MONEY:
+            message = "must be zero or more" if line.unit_price < 0 else "is too large"
+            errors.append(FieldError(f"lines.{index}.unit_price", message))
             continue
         unit_price = product.unit_price if line.unit_price is None else line.unit_price
         lines.append(
