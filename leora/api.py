@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,12 +22,29 @@ from leora.team.api import router as team_router
 from leora.tenancy.api import router as tenancy_router
 from leora.tenancy.auth import API_AUTH
 
+
+class LocalSwagger(Swagger):
+    """Swagger UI from our own static files (npm's swagger-ui-dist), so /api/docs works offline.
+
+    django-ninja falls back to a CDN unless ``ninja`` is an installed app; ours renders our template.
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        # SessionActorAuth is CSRF-checked, so "Try it out" from a signed-in browser sends the token.
+        context = {"swagger_settings": json.dumps(settings), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="Leora API",
     version="1",
     description="Multi-tenant sales CRM for beverage distributors. Authenticate with "
     "`Authorization: Bearer <token>` (create one with `leora create_api_token --email E`).",
     auth=API_AUTH,
+    docs=LocalSwagger(settings={"validatorUrl": None}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

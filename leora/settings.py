@@ -150,6 +150,7 @@ STATICFILES_DIRS += [
         ("vendor/htmx", "htmx.org/dist"),
         ("vendor/chartjs", "chart.js/dist"),
         ("vendor/gridstack", "gridstack/dist"),
+        ("vendor/swagger-ui", "swagger-ui-dist"),
     ]
     if (_NODE / path).is_dir()
 ]
