@@ -1,0 +1,51 @@
+"""The top bar's user menu on a phone: the whole name, the role, Account and Sign out all fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_phone_menu_shows_the_whole_name_and_sign_out(
+    world: World, phone: Any, sign_in: Any, screenshot: Any
+) -> None:
+    # given: a manager with a long but ordinary name
+    world.manager.full_name = "Maximiliana Fairweather-Castellanos"
+    world.manager.save(update_fields=["full_name"])
+    page = phone
+    sign_in(page, "manager@acme.test")
+
+    # when: the menu is opened
+    page.get_by_role("button", name="Menu").click()
+    sign_out = page.get_by_role("button", name="Sign out")
+    sign_out.wait_for(state="visible")
+    screenshot(page, "top-bar-menu-phone", full_page=False)
+
+    # then: every control of the user menu lies inside the screen and no text is cut off
+    width = page.viewport_size["width"]
+    for control in (sign_out, page.get_by_role("link", name="Account")):
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert control.evaluate("el => el.scrollWidth <= el.clientWidth")
+    name = page.locator(".usermenu .who-name")
+    assert name.inner_text() == "Maximiliana Fairweather-Castellanos"
+    assert name.evaluate("el => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().width > 200")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_desktop_top_bar_keeps_the_user_menu_on_one_line(
+    world: World, desktop: Any, sign_in: Any, screenshot: Any
+) -> None:
+    page = desktop
+    sign_in(page, "admin@acme.test")
+    menu = page.locator(".usermenu")
+    box = menu.bounding_box()
+    assert box is not None and box["height"] <= 56
+    sign_out = page.get_by_role("button", name="Sign out")
+    assert sign_out.evaluate("el => el.scrollWidth <= el.clientWidth")
+    screenshot(page, "top-bar-desktop", full_page=False)
