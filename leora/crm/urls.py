@@ -1,5 +1,5 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import calendar, customers, tasks
+from leora.crm.views import activities, calendar, customers, tasks
 
-urlpatterns = [*customers.urlpatterns, *tasks.urlpatterns, *calendar.urlpatterns]
+urlpatterns = [*customers.urlpatterns, *tasks.urlpatterns, *calendar.urlpatterns, *activities.urlpatterns]
