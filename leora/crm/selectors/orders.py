@@ -156,6 +156,11 @@ class OrderDetail:
         return self.order.status != OrderStatus.CANCELLED
 
     @property
+    def balance_due(self) -> Decimal:
+        """What is still owed on the order's invoices."""
+        return sum((row.invoice.balance for row in self.invoices), Decimal("0"))
+
+    @property
     def lines_editable(self) -> bool:
         """Lines change only before the order is fulfilled or cancelled."""
         return self.order.status in (OrderStatus.DRAFT, OrderStatus.SUBMITTED)

@@ -26,6 +26,13 @@ from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "order", "invoice_number", "amount", "paid_amount", "issued_on", "due_on"]
 PAYMENT_TERMS = timedelta(days=30)
+# Who may record a payment: the office (admins) and the team's managers, not the reps.
+PAYMENT_ROLES = (Role.ADMIN, Role.MANAGER)
+
+
+def may_record_payment(actor: Actor) -> bool:
+    """Return True when ``actor``'s role may record payments (pages offer the form only then)."""
+    return actor.role in PAYMENT_ROLES
 
 
 def _billed_order(actor: Actor, customer: Customer, order_id: int) -> Order:
@@ -125,7 +132,7 @@ def invoice_payment_record(
 
     More than the balance is a 422 on ``amount``; a date after today (the tenant's) a 422 on ``paid_on``.
     """
-    require_role(actor, Role.ADMIN, Role.MANAGER)
+    require_role(actor, *PAYMENT_ROLES, message="only admins and managers record payments")
     if amount <= 0:
         raise InvalidInput.on("amount", "must be more than zero")
     today = tenant_today(actor.tenant)
