@@ -24,8 +24,12 @@ class MetricsConfig(AppConfig):
 
         from leora.crm.selectors.customer_detail import customer_panel_register
         from leora.metrics.health import customer_health
+        from leora.metrics.rhythm import customer_rhythm
 
-        # The customer page shows the health panel without crm importing metrics.
+        # The customer page shows the rhythm line and the health panel without crm importing metrics.
+        customer_panel_register(
+            template="metrics/_customer_rhythm.html", build=customer_rhythm, stylesheet="leora/rhythm.css"
+        )
         customer_panel_register(
             template="metrics/_customer_health.html", build=customer_health, stylesheet="leora/health.css"
         )

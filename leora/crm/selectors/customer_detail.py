@@ -215,7 +215,7 @@ def customer_invoice_totals(*, customer: Customer, today: date) -> InvoiceTotals
 
 def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     """Return every section of one visible customer's page: eight queries, then those of the
-    registered panels (``customer_panel_register``; the health panel takes two).
+    registered panels (``customer_panel_register``; the rhythm line takes two, the health panel three).
 
     Each section is read through the same list selector as its API endpoint filtered to this customer
     (``order_list``, ``invoice_list``, ``activity_list``, ``contact_list``, ``task_list``), so the page
