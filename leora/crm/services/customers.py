@@ -16,7 +16,7 @@ from leora.crm.services.common import (
     insert_numbered,
     snapshot,
 )
-from leora.errors import Conflict
+from leora.errors import Conflict, FieldError, Forbidden
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services.audit import audit_record
@@ -76,10 +76,19 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(*, actor: Actor, customer: Customer, changes: dict[str, Any]) -> Customer:
-    """Apply ``changes`` to a customer the actor can see; an edit that changes nothing writes nothing."""
+    """Apply ``changes`` to a customer the actor can see; an edit that changes nothing writes nothing.
+
+    Moving the account to another rep (or to nobody) is for admins and managers (``leads_people``),
+    within whom they may hand work to; a rep's account stays in their book (403 on ``assigned_rep_id``).
+    """
     if "assigned_rep_id" in changes:
-        rep = assignable_rep(actor=actor, user_id=changes.pop("assigned_rep_id"))
-        changes["assigned_rep"] = rep
+        rep_id = changes.pop("assigned_rep_id")
+        if rep_id != customer.assigned_rep_id and not actor.leads_people:
+            message = "only a manager or an admin may move an account to another rep"
+            refusal = Forbidden(message)
+            refusal.errors = [FieldError("assigned_rep_id", message)]
+            raise refusal
+        changes["assigned_rep"] = assignable_rep(actor=actor, user_id=rep_id)
     number = changes.get("account_number")
     if number and number != customer.account_number:
         taken = (
