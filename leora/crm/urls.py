@@ -1,5 +1,11 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import activities, calendar, customers, tasks
+from leora.crm.views import activities, calendar, customers, quotas, tasks
 
-urlpatterns = [*customers.urlpatterns, *tasks.urlpatterns, *calendar.urlpatterns, *activities.urlpatterns]
+urlpatterns = [
+    *customers.urlpatterns,
+    *tasks.urlpatterns,
+    *calendar.urlpatterns,
+    *activities.urlpatterns,
+    *quotas.urlpatterns,
+]
