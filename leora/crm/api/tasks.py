@@ -26,6 +26,7 @@ def list_tasks(request: HttpRequest, filters: Query[TaskFilters]) -> dict[str, A
         due_to=filters.due_to,
         overdue=filters.overdue,
         mine=filters.mine,
+        from_others=filters.from_others,
     )
     return paginate(task_ordering(tasks, filters.ordering), filters)
 

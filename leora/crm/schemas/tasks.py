@@ -66,3 +66,6 @@ class TaskFilters(ListParams):
     due_to: date | None = Field(None, description="due on or before this date")
     overdue: bool | None = Field(None, description="true: only overdue tasks; false: only tasks not overdue")
     mine: bool | None = Field(None, description="true: only tasks assigned to the caller")
+    from_others: bool | None = Field(
+        None, description="true: only tasks someone else handed to the assignee; false: only self-made ones"
+    )

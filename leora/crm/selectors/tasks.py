@@ -26,6 +26,11 @@ def overdue_condition(today: date) -> Q:
     return Q(status__in=OPEN_TASK_STATUSES, due_date__lt=today)
 
 
+def from_others_condition() -> Q:
+    """A Q matching tasks someone other than their assignee created (handed over, not self-made)."""
+    return Q(assigned_by__isnull=False) & ~Q(assigned_by_id=F("assigned_to_id"))
+
+
 def visible_tasks(actor: Actor) -> QuerySet[Task]:
     """Return the tasks ``actor`` may see, tenant first, annotated with ``is_overdue``."""
     tasks: QuerySet[Task] = Task.objects.for_tenant(actor.tenant)
@@ -56,8 +61,13 @@ def task_list(
     due_to: date | None = None,
     overdue: bool | None = None,
     mine: bool | None = None,
+    from_others: bool | None = None,
 ) -> QuerySet[Task]:
-    """Return the tasks the actor may see, filtered; order them with ``task_ordering``."""
+    """Return the tasks the actor may see, filtered; order them with ``task_ordering``.
+
+    ``from_others`` keeps the tasks someone else handed to their assignee (True) or the ones the
+    assignee made for themselves (False).
+    """
     check_range(due_from, due_to, low_field="due_from", high_field="due_to")
     tasks = visible_tasks(actor).select_related("customer", "assigned_to", "assigned_by")
     if search:
@@ -81,6 +91,9 @@ def task_list(
         tasks = tasks.filter(due_date__gte=due_from)
     if due_to:
         tasks = tasks.filter(due_date__lte=due_to)
+    if from_others is not None:
+        self_made = Q(assigned_by__isnull=True) | Q(assigned_by_id=F("assigned_to_id"))
+        tasks = tasks.filter(from_others_condition() if from_others else self_made)
     if overdue is not None:
         condition = overdue_condition(tenant_today(actor.tenant))
         tasks = tasks.filter(condition) if overdue else tasks.exclude(condition)

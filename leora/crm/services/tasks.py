@@ -17,16 +17,33 @@ from django.db import transaction
 from django.utils import timezone
 
 from leora.crm.models import OPEN_TASK_STATUSES, Customer, Task, TaskStatus
-from leora.crm.services.common import assignable_rep, changed_fields, snapshot, visible_customer
+from leora.crm.services.common import changed_fields, snapshot, visible_customer
 from leora.crm.signals import book_changed
-from leora.errors import Forbidden
+from leora.errors import FieldError, Forbidden
 from leora.tenancy.actors import Actor
+from leora.tenancy.models import User
+from leora.tenancy.selectors.members import assignable_person
 from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = [
     "title", "description", "customer", "assigned_to", "assigned_by", "due_date", "priority", "status",
     "completed_at",
 ]  # fmt: skip
+
+
+def _assignee(actor: Actor, user_id: int) -> User:
+    """Return whom the task goes to: a rep only to themselves, others within ``assignable_person``.
+
+    A refusal (403) names ``assigned_to_id``, so the form shows it beside the assignee picker and an
+    API client knows which field to change.
+    """
+    try:
+        if actor.is_rep and user_id != actor.user.pk:
+            raise Forbidden("a sales rep creates tasks for themselves only")
+        return assignable_person(actor=actor, user_id=user_id, field="assigned_to_id")
+    except Forbidden as refusal:
+        refusal.errors = [FieldError("assigned_to_id", refusal.detail)]
+        raise
 
 
 def _visible_customer(actor: Actor, customer_id: int | None) -> Customer | None:
@@ -67,11 +84,7 @@ def task_create(
     status: str = TaskStatus.OPEN,
 ) -> Task:
     """Create a task assigned by the actor, to themselves unless they name someone in their scope."""
-    assignee = assignable_rep(
-        actor=actor,
-        user_id=actor.user.pk if assigned_to_id is None else assigned_to_id,
-        field="assigned_to_id",
-    )
+    assignee = _assignee(actor, actor.user.pk if assigned_to_id is None else assigned_to_id)
     customer = _visible_customer(actor, customer_id)
     task = Task(
         tenant=actor.tenant, title=title, description=description, customer=customer, assigned_to=assignee,
@@ -102,9 +115,7 @@ def task_update(*, actor: Actor, task: Task, changes: dict[str, Any]) -> Task:
     if status is not None and status != task.status and not may_complete(actor, task):
         raise Forbidden("only the assignee, their manager or an admin may change this task's status")
     if "assigned_to_id" in changes:
-        changes["assigned_to"] = assignable_rep(
-            actor=actor, user_id=changes.pop("assigned_to_id"), field="assigned_to_id"
-        )
+        changes["assigned_to"] = _assignee(actor, changes.pop("assigned_to_id"))
     if "customer_id" in changes:
         changes["customer"] = _visible_customer(actor, changes.pop("customer_id"))
     if status is not None and status != task.status:

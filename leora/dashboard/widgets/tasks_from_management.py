@@ -25,12 +25,9 @@ class Config(WidgetConfig):
 )
 def data(ctx: WidgetContext, config: Config) -> dict[str, Any]:
     person = ctx.rep_id or ctx.actor.user.pk
-    tasks = (
-        task_list(actor=ctx.actor, assigned_to_id=person, statuses=OPEN_TASK_STATUSES)
-        .exclude(assigned_by__isnull=True)
-        .exclude(assigned_by_id=F("assigned_to_id"))
-        .order_by(F("is_overdue").desc(), F("due_date").asc(nulls_last=True), "pk")
-    )
+    tasks = task_list(
+        actor=ctx.actor, assigned_to_id=person, statuses=OPEN_TASK_STATUSES, from_others=True
+    ).order_by(F("is_overdue").desc(), F("due_date").asc(nulls_last=True), "pk")
     rows = list(tasks[: config.limit])
     return {
         "total": tasks.count(),
