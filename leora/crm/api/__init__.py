@@ -2,7 +2,18 @@
 
 from ninja import Router
 
-from leora.crm.api import activities, contacts, customers, events, invoices, orders, products, quotas, tasks
+from leora.crm.api import (
+    activities,
+    contacts,
+    customers,
+    events,
+    invoices,
+    orders,
+    products,
+    quotas,
+    search,
+    tasks,
+)
 
 router = Router()
 router.add_router("/customers", customers.router, tags=["customers"])
@@ -14,3 +25,4 @@ router.add_router("/activities", activities.router, tags=["activities"])
 router.add_router("/tasks", tasks.router, tags=["tasks"])
 router.add_router("/events", events.router, tags=["events"])
 router.add_router("/quotas", quotas.router, tags=["quotas"])
+router.add_router("/search", search.router, tags=["search"])
