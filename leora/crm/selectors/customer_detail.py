@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import OrderBy
 
@@ -150,6 +151,9 @@ class CustomerDetail:
     contacts: list[Contact]
     open_tasks: list[Task]
     panels: list[CustomerPanel]
+    # How many rows each list has in all (the page shows the newest few and links to the rest).
+    activity_count: int = 0
+    contact_count: int = 0
 
 
 def _outstanding() -> ExpressionWrapper:
@@ -213,6 +217,16 @@ def customer_invoice_totals(*, customer: Customer, today: date) -> InvoiceTotals
     )
 
 
+def _with_total(rows: QuerySet[Any]) -> QuerySet[Any]:
+    # The count of every matching row rides on each row of the page's slice, so a section says how
+    # many there are without a query of its own.
+    return rows.annotate(total_rows=Window(Count("pk")))
+
+
+def _total_of(rows: list[Any]) -> int:
+    return int(rows[0].total_rows) if rows else 0
+
+
 def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     """Return every section of one visible customer's page: eight queries, then those of the
     registered panels (``customer_panel_register``; the rhythm line takes two, the health panel three).
@@ -231,8 +245,12 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         .annotate(line_count=Count("lines"))
         .order_by("-order_date", "-pk")[:10]
     )
-    activities = activity_list(actor=actor, customer_id=customer.pk).order_by("-occurred_at", "-pk")[:12]
-    contacts = contact_list(actor=actor, customer_id=customer.pk).order_by("-is_primary", "name")[:50]
+    activities = list(
+        _with_total(activity_list(actor=actor, customer_id=customer.pk)).order_by("-occurred_at", "-pk")[:12]
+    )
+    contacts = list(
+        _with_total(contact_list(actor=actor, customer_id=customer.pk)).order_by("-is_primary", "name")[:50]
+    )
     tasks = task_ordering(task_list(actor=actor, customer_id=customer.pk, statuses=OPEN_TASK_STATUSES), None)[
         :20
     ]
@@ -243,9 +261,11 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         orders=cast("list[Order]", list(orders)),
         invoices=customer_invoices(actor=actor, customer=customer, today=today),
         invoice_totals=customer_invoice_totals(customer=customer, today=today),
-        activities=list(activities),
-        contacts=list(contacts),
+        activities=activities,
+        contacts=contacts,
         open_tasks=list(tasks),
+        activity_count=_total_of(activities),
+        contact_count=_total_of(contacts),
         panels=[
             CustomerPanel(
                 template=source.template,
