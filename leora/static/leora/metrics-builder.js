@@ -74,6 +74,7 @@
   builder.builderChanged = function () {
     this.lastEdit = "builder";
     this.textEl.value = this.groupText(this.tree);
+    this.markPreview();
     this.validateSoon();
   };
 
@@ -81,7 +82,9 @@
   builder.renderBuilder = function () {
     this.builderEl.textContent = "";
     this.rowCount = 0;
-    this.builderEl.appendChild(this.renderGroup(this.tree, null, 0));
+    var root = this.renderGroup(this.tree, null, 0);
+    if (this.builderStale) root.disabled = true;
+    this.builderEl.appendChild(root);
   };
 
   builder.renderGroup = function (group, parent, depth) {

@@ -53,8 +53,8 @@
         if (!f.name || f.name.indexOf("diff-") !== 0) f.disabled = true;
       });
     }
-    this.textEl.addEventListener("input", function () { self.lastEdit = "text"; self.validateSoon(); });
-    this.kindEl.addEventListener("change", function () { self.showBuilder(); self.validate(); });
+    this.textEl.addEventListener("input", function () { self.lastEdit = "text"; self.markPreview(); self.validateSoon(); });
+    this.kindEl.addEventListener("change", function () { self.showBuilder(); self.markPreview(); self.validate(); });
     document.querySelectorAll("[data-mode]").forEach(function (button) {
       button.addEventListener("click", function () { self.setMode(button.getAttribute("data-mode")); });
     });
@@ -90,6 +90,17 @@
     var segment = this.kind() === "segment";
     this.builderEl.hidden = !segment || this.mode === "text";
     document.getElementById("builder-unavailable").hidden = segment;
+    document.getElementById("builder-stale").hidden = this.builderEl.hidden || !this.builderStale;
+  };
+
+  // While the typed text does not parse, the builder still holds the last valid formula's rows: it is
+  // greyed out and locked (editing it would write those old rows over the text) until the text is valid.
+  Editor.prototype.setBuilderStale = function (stale) {
+    this.builderStale = stale;
+    this.builderEl.classList.toggle("metrics-builder-stale", stale);
+    var root = this.builderEl.firstElementChild;
+    if (root) root.disabled = stale;
+    this.showBuilder();
   };
 
 
@@ -107,6 +118,12 @@
     if (!formula.trim()) {
       this.validation = null;
       this.setStatus("Add a condition or type a formula.", "");
+      if (this.lastEdit === "text") {
+        this.tree = { type: "group", op: "and", negated: false, items: [] };
+        this.renderBuilder();
+        this.setBuilderStale(false);
+      }
+      this.markPreview();
       return Promise.resolve(null);
     }
     var body = { formula: formula, kind: this.kind() };
@@ -123,15 +140,23 @@
           self.tree = data.builder;
           self.renderBuilder();
         }
+        self.setBuilderStale(self.lastEdit === "text" && !data.builder && self.kind() === "segment");
       } else if (data.errors && data.errors.length) {
         var e = data.errors[0];
         var expected = e.expected && e.expected.length ? " Expected: " + e.expected.slice(0, 6).join(", ") + "." : "";
         self.setStatus("Line " + e.line + ", column " + e.column + ": " + e.message + "." + expected, "error");
+        if (self.lastEdit === "text") self.setBuilderStale(true);
       } else {
         self.setStatus(data.detail || "Could not check the formula.", "error");
+        if (self.lastEdit === "text") self.setBuilderStale(true);
       }
+      self.markPreview();
       return data;
-    }).catch(function () { self.setStatus("Could not reach the server to check the formula.", "error"); });
+    }).catch(function () {
+      if (seq !== self.seq) return;
+      self.setStatus("Could not reach the server to check the formula.", "error");
+      if (self.lastEdit === "text") self.setBuilderStale(true);
+    });
   };
 
 
@@ -221,7 +246,7 @@
   Editor.prototype.restoreVersion = function (version) {
     var self = this;
     var ask = window.Leora && window.Leora.confirm
-      ? window.Leora.confirm("Save version " + version + " again as the newest version?", { title: "Restore version " + version, ok: "Restore" })
+      ? window.Leora.confirm("Save version " + version + " again as the newest version?", { title: "Restore version " + version, confirmLabel: "Restore", danger: false })
       : Promise.resolve(window.confirm("Restore version " + version + "?"));
     ask.then(function (yes) {
       if (!yes) return;
@@ -245,7 +270,7 @@
     };
     if (action !== "deprecate") { run(); return; }
     var ask = window.Leora && window.Leora.confirm
-      ? window.Leora.confirm("Dashboards keep working; the metric is hidden from the list until restored.", { title: "Deprecate " + self.config.code + "?", ok: "Deprecate" })
+      ? window.Leora.confirm("Dashboards keep working; the metric is hidden from the list until restored.", { title: "Deprecate " + self.config.code + "?", confirmLabel: "Deprecate" })
       : Promise.resolve(window.confirm("Deprecate this metric?"));
     ask.then(function (yes) { if (yes) run(); });
   };
