@@ -154,6 +154,7 @@ class CustomerDetail:
     # How many rows each list has in all (the page shows the newest few and links to the rest).
     activity_count: int = 0
     contact_count: int = 0
+    open_task_count: int = 0
 
 
 def _outstanding() -> ExpressionWrapper:
@@ -251,9 +252,11 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     contacts = list(
         _with_total(contact_list(actor=actor, customer_id=customer.pk)).order_by("-is_primary", "name")[:50]
     )
-    tasks = task_ordering(task_list(actor=actor, customer_id=customer.pk, statuses=OPEN_TASK_STATUSES), None)[
-        :20
-    ]
+    tasks = list(
+        task_ordering(
+            _with_total(task_list(actor=actor, customer_id=customer.pk, statuses=OPEN_TASK_STATUSES)), None
+        )[:20]
+    )
     return CustomerDetail(
         customer=customer,
         today=today,
@@ -263,7 +266,8 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         invoice_totals=customer_invoice_totals(customer=customer, today=today),
         activities=activities,
         contacts=contacts,
-        open_tasks=list(tasks),
+        open_tasks=tasks,
+        open_task_count=_total_of(tasks),
         activity_count=_total_of(activities),
         contact_count=_total_of(contacts),
         panels=[
