@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from leora.errors import NotFound
@@ -79,6 +80,33 @@ def job_status_counts(*, actor: Actor) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in JobStatus.values}
 
 
+def _live_workers(now: datetime) -> QuerySet[WorkerHeartbeat]:
+    # A worker that stopped cleanly says so; one that was killed simply stops renewing last_seen_at.
+    return WorkerHeartbeat.objects.filter(last_seen_at__gte=now - WORKER_SEEN_WINDOW, stopped_at__isnull=True)
+
+
+def worker_list(*, actor: Actor, now: datetime | None = None) -> list[WorkerHeartbeat]:
+    """Return the workers seen in the last five minutes and not stopped, longest running first.
+
+    Workers serve every tenant, so this is the same list for every admin.
+    """
+    require_role(actor, Role.ADMIN, message="only admins can see the workers")
+    return list(_live_workers(now or timezone.now()).order_by("started_at", "worker_id"))
+
+
+def system_job_latest(*, actor: Actor) -> list[Job]:
+    """Return the newest job of each system type (cleanup, lease recovery), ordered by type.
+
+    System jobs belong to no tenant; their latest runs tell an admin that the queue's upkeep is
+    running, so every admin sees these (the full list and the job pages stay for staff).
+    """
+    require_role(actor, Role.ADMIN, message="only admins can list jobs")
+    ranked = Job.objects.system().annotate(
+        newest=Window(RowNumber(), partition_by=[F("type")], order_by=[F("created_at").desc(), F("pk")])
+    )
+    return list(ranked.filter(newest=1).order_by("type"))
+
+
 @dataclass(frozen=True)
 class QueueStatus:
     by_status: dict[str, int]
@@ -105,11 +133,7 @@ def queue_status(*, now: datetime | None = None) -> QueueStatus:
         completed=Count("pk", filter=Q(status=JobStatus.COMPLETED)),
         failed=Count("pk", filter=Q(status=JobStatus.FAILED)),
     )
-    workers = list(
-        WorkerHeartbeat.objects.filter(
-            last_seen_at__gte=now - WORKER_SEEN_WINDOW, stopped_at__isnull=True
-        ).order_by("worker_id")
-    )
+    workers = list(_live_workers(now).order_by("worker_id"))
     return QueueStatus(
         by_status=by_status,
         by_type=dict(sorted(by_type.items())),

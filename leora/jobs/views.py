@@ -1,4 +1,5 @@
-"""The admins' Jobs pages: live counts, a filterable table of recent jobs, one job's page with its actions."""
+"""The admins' Jobs pages: live counts, the workers running and the queue's upkeep, a filterable table of
+recent jobs, one job's page with its actions."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from leora.errors import Conflict, Forbidden, NotFound
 from leora.jobs.models import Job, JobStatus
 from leora.jobs.registry import type_names
-from leora.jobs.selectors import job_get, job_list, job_status_counts
+from leora.jobs.selectors import job_get, job_list, job_status_counts, system_job_latest, worker_list
 from leora.jobs.services import job_cancel, job_retry
 from leora.pages import actor_of_page, page_slice, render_page
 from leora.tenancy.actors import Actor
@@ -45,6 +46,7 @@ def job_list_page(request: HttpRequest) -> HttpResponse:
     job_type = job_type if job_type in type_names() else ""
     jobs = job_list(actor=actor, status=status or None, job_type=job_type or None)
     context = {
+        **_queue_context(actor),
         "page": page_slice(request, jobs),
         "counts": job_status_counts(actor=actor),
         "status": status,
@@ -61,6 +63,21 @@ def job_list_page(request: HttpRequest) -> HttpResponse:
 def job_counts_fragment(request: HttpRequest) -> HttpResponse:
     actor = _admin(request)
     return render(request, "jobs/_counts.html", {"counts": job_status_counts(actor=actor)})
+
+
+def _queue_context(actor: Actor) -> dict[str, object]:
+    return {
+        "workers": worker_list(actor=actor),
+        "system_jobs": system_job_latest(actor=actor),
+        # Staff look after the whole install: they see the workers' hosts and open system jobs.
+        "operator": actor.user.is_staff,
+    }
+
+
+@require_GET
+@login_required
+def job_queue_fragment(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/_queue.html", _queue_context(_admin(request)))
 
 
 def _detail_context(job: Job) -> dict[str, object]:
