@@ -6,8 +6,10 @@ and services as /api/users; the rules (who may do what) are the services', and a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -22,8 +24,16 @@ from django.views.decorators.http import require_GET, require_POST
 from leora.crm.services.books import customers_reassign
 from leora.errors import DomainError, Forbidden, NotFound
 from leora.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
-from leora.team.selectors import reassign_targets, team_member_get, team_member_list
+from leora.team.selectors import (
+    RepPerformance,
+    TeamPerformance,
+    reassign_targets,
+    team_member_get,
+    team_member_list,
+    team_performance,
+)
 from leora.tenancy.actors import Actor, require_role
+from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import Membership, Role
 from leora.tenancy.selectors.members import manager_choices
 from leora.tenancy.services.members import (
@@ -152,6 +162,52 @@ def team_index(request: HttpRequest) -> HttpResponse:
         _list_context(request, actor),
         fragment="team/_results.html",
     )
+
+
+@dataclass(frozen=True)
+class PerformanceRow:
+    """A rep's week with the lists behind each number: the dashboard's drilldowns narrowed to the rep,
+    and the activities page filtered to them and this week."""
+
+    perf: RepPerformance
+    member_url: str
+    this_week_url: str
+    last_week_url: str
+    activities_url: str
+    at_risk_url: str
+
+
+def _performance_rows(performance: TeamPerformance) -> list[PerformanceRow]:
+    def drilldown(name: str, rep_id: int) -> str:
+        return f"{reverse('drilldown', args=[name])}?{urlencode({'rep_id': rep_id})}"
+
+    week = {
+        "occurred_from": performance.week_start.isoformat(),
+        "occurred_to": performance.week_end.isoformat(),
+    }
+    return [
+        PerformanceRow(
+            perf=row,
+            member_url=reverse("team_member", args=[row.person.pk]),
+            this_week_url=drilldown("this-week-revenue", row.person.pk),
+            last_week_url=drilldown("last-week-revenue", row.person.pk),
+            activities_url=f"{reverse('activity_list')}?{urlencode({'rep': row.person.pk, **week})}",
+            at_risk_url=drilldown("at-risk-cadence", row.person.pk),
+        )
+        for row in performance.rows
+    ]
+
+
+@login_required
+@_refusals_as_403
+@require_GET
+def team_performance_page(request: HttpRequest) -> HttpResponse:
+    """Each rep's week against quota, their activities and customers at risk: the Team page loads it
+    into its reserved box; without JavaScript it is a page of its own."""
+    actor = _leader(request)
+    performance = team_performance(actor=actor, today=tenant_today(actor.tenant))
+    context = {"performance": performance, "rows": _performance_rows(performance)}
+    return render_page(request, "team/performance.html", context, fragment="team/_performance.html")
 
 
 @login_required
