@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from leora.errors import DomainError, Forbidden
 from leora.tenancy.actors import Actor
@@ -136,8 +138,8 @@ def actor_of_page(request: HttpRequest) -> Actor:
     return actor
 
 
-def add_toast(response: HttpResponse, text: str, kind: str = "success") -> HttpResponse:
-    """Ask the page to show a toast after an htmx request; returns ``response``.
+def add_event(response: HttpResponse, name: str, value: Any = None) -> HttpResponse:
+    """Ask the page to fire event ``name`` on <body> after an htmx request; returns ``response``.
 
     Kept beside any other events already in HX-Trigger, so several helpers can add their own.
     """
@@ -149,9 +151,14 @@ def add_toast(response: HttpResponse, text: str, kind: str = "success") -> HttpR
         events = {name.strip(): None for name in raw.split(",") if name.strip()}
     if not isinstance(events, dict):
         events = {}
-    events["toast"] = {"text": text, "kind": kind}
+    events[name] = {} if value is None else value
     response["HX-Trigger"] = json.dumps(events)
     return response
+
+
+def add_toast(response: HttpResponse, text: str, kind: str = "success") -> HttpResponse:
+    """Ask the page to show a toast after an htmx request; returns ``response``."""
+    return add_event(response, "toast", {"text": text, "kind": kind})
 
 
 def form_add_domain_errors(
@@ -175,3 +182,56 @@ def form_add_domain_errors(
         form.add_error(name if name in form.fields else None, error.message)
     if not exc.errors:
         form.add_error(None, exc.detail)
+
+
+# The one event a saved form fires on <body>: regions showing data listen with
+# hx-trigger="records-changed from:body" and fetch themselves again.
+RECORDS_CHANGED = "records-changed"
+
+
+def form_page(
+    request: HttpRequest,
+    form_template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    back_url: str,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a form for the shared modal (htmx), or as a page of its own (no JavaScript).
+
+    ``form_template`` extends components/modal_form.html; an invalid submission is answered with
+    the same form, its inline errors and ``status=422``.
+    """
+    context = {**context, "form_title": title, "back_url": back_url}
+    if wants_fragment(request):
+        response = render(request, form_template, {**context, "in_modal": True}, status=status)
+    else:
+        page_context = {**context, "in_modal": False, "form_template": form_template}
+        response = render(request, "components/form_page.html", page_context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def form_saved(request: HttpRequest, text: str, *, redirect_to: str) -> HttpResponse:
+    """Answer a form saved without error.
+
+    htmx: an empty answer whose events close the modal, show ``text`` as a toast and fire
+    RECORDS_CHANGED so the page shows the change. Without htmx: back to ``redirect_to`` with a message.
+    """
+    if not wants_fragment(request):
+        messages.success(request, text)
+        return redirect(redirect_to)
+    response = HttpResponse(status=200)
+    response["HX-Reswap"] = "none"
+    add_toast(response, text)
+    add_event(response, RECORDS_CHANGED)
+    return add_event(response, "form-saved")
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """Return the form's ``next`` field when it is a path on this site, else ``fallback``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback

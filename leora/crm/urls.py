@@ -1,9 +1,10 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import activities, calendar, customers, quotas, tasks
+from leora.crm.views import activities, calendar, customer_forms, customers, quotas, tasks
 
 urlpatterns = [
     *customers.urlpatterns,
+    *customer_forms.urlpatterns,
     *tasks.urlpatterns,
     *calendar.urlpatterns,
     *activities.urlpatterns,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
@@ -70,7 +69,8 @@ def customer_detail_page(request: HttpRequest, customer_id: int) -> HttpResponse
         detail = customer_detail_get(actor=actor, customer_id=customer_id)
     except NotFound:
         raise Http404("No such customer") from None
-    return render(request, "crm/customers/detail.html", {"detail": detail, "customer": detail.customer})
+    context = {"detail": detail, "customer": detail.customer}
+    return render_page(request, "crm/customers/detail.html", context, fragment="crm/customers/_page.html")
 
 
 urlpatterns: list[URLPattern] = [

@@ -21,6 +21,14 @@
  *   data-swap-422                htmx requests from inside this element swap a 422 answer (the
  *                                form sent back with its inline errors) instead of treating it
  *                                as a failure
+ *   Form modal                   an opener (a link or button with hx-get and
+ *                                hx-target="#form-modal-body", and an id) loads a form into the
+ *                                shared <dialog id="form-modal">, which opens with the focus on the
+ *                                first field (the first invalid one after a 422). Escape or Cancel
+ *                                closes it. A saved form's answer fires "form-saved" (the dialog
+ *                                closes) and "records-changed" (regions re-fetch themselves); the
+ *                                focus goes back to the opener, found again by id when the region
+ *                                holding it was re-rendered.
  */
 (function () {
   "use strict";
@@ -237,6 +245,61 @@
     region.focus({ preventScroll: true });
   });
 
+  var formModalOpener = null;
+  var focusAfterRefresh = null;
+  function formModal() {
+    return document.getElementById("form-modal");
+  }
+  function focusFirstField(root) {
+    var target =
+      root.querySelector('[aria-invalid="true"]') ||
+      root.querySelector("[autofocus]") ||
+      root.querySelector(".modal-form-body input:not([type=hidden]), .modal-form-body select, .modal-form-body textarea");
+    if (target) target.focus();
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "form-modal-body") return;
+    var xhr = event.detail.xhr;
+    // A saved form's answer swaps nothing; it must not reopen the dialog it has just closed.
+    if (xhr && (xhr.getResponseHeader("HX-Reswap") === "none" || !xhr.responseText)) return;
+    var dialog = formModal();
+    if (!dialog || !target.firstElementChild) return;
+    if (!dialog.open) {
+      var active = document.activeElement;
+      formModalOpener = active && active.id ? active.id : null;
+      dialog.showModal();
+    }
+    focusFirstField(target);
+  });
+  document.addEventListener("form-saved", function () {
+    // The form stays in the DOM until the dialog's close event: events of the same answer that
+    // come after this one are fired on the form and must still bubble up to <body>.
+    var dialog = formModal();
+    if (dialog && dialog.open) dialog.close("saved");
+  });
+  function onFormModalClose() {
+    var body = document.getElementById("form-modal-body");
+    if (body) body.innerHTML = "";
+    if (!formModalOpener) return;
+    var opener = document.getElementById(formModalOpener);
+    if (opener) opener.focus();
+    // The region holding the opener may be re-rendered by records-changed: focus its new copy then.
+    focusAfterRefresh = formModalOpener;
+    formModalOpener = null;
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!focusAfterRefresh) return;
+    var active = document.activeElement;
+    var region = event.detail.target;
+    // The region that was re-rendered may have taken the focus itself (see above): the opener wins.
+    var regionHasIt = region && active && active.id && active.id === region.id;
+    if (active && active !== document.body && active.isConnected && !regionHasIt) return;
+    var opener = document.getElementById(focusAfterRefresh);
+    focusAfterRefresh = null;
+    if (opener) opener.focus();
+  });
+
   document.addEventListener("toast", function (event) {
     var detail = event.detail || {};
     toast(detail.text || detail.value, detail.kind);
@@ -256,6 +319,8 @@
 
   function init() {
     setupNav();
+    var dialog = formModal();
+    if (dialog) dialog.addEventListener("close", onFormModalClose);
     revealCopyButtons(document);
     // Messages rendered by the server are already visible; give them the same dismissal as new toasts.
     document.querySelectorAll("#toasts .toast").forEach(function (item) {
