@@ -1,6 +1,6 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import activities, calendar, customer_forms, customers, quotas, tasks
+from leora.crm.views import activities, calendar, customer_forms, customers, products, quotas, tasks
 
 urlpatterns = [
     *customers.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *calendar.urlpatterns,
     *activities.urlpatterns,
     *quotas.urlpatterns,
+    *products.urlpatterns,
 ]

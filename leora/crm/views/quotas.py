@@ -6,7 +6,6 @@ reps are refused (403). Reads and writes go through the quota selectors and serv
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +33,14 @@ from leora.crm.services.quotas import (
     quota_set,
 )
 from leora.errors import DomainError, Forbidden
-from leora.pages import actor_of_page, add_toast, form_add_domain_errors, wants_fragment
+from leora.pages import (
+    RECORDS_CHANGED,
+    actor_of_page,
+    add_event,
+    add_toast,
+    form_add_domain_errors,
+    wants_fragment,
+)
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.calendar import tenant_today, week_start
 from leora.tenancy.models import Role, User
@@ -48,8 +54,6 @@ WEEKS_REACHABLE = 260
 AMOUNT_HINT = "Enter an amount, such as 5000"
 # A currency sign typed before an amount ("$5,000", "€1200").
 _AMOUNT_NOISE = re.compile(r"^[^\d.+-]+")
-# The event regions showing quotas listen for ("records-changed from:body") to fetch themselves again.
-RECORDS_CHANGED = "records-changed"
 
 View = Callable[..., HttpResponse]
 
@@ -383,7 +387,7 @@ def _bulk_answer(
     context = _forms_context(actor, current, **({} if result is not None else forms_given))
     response = render(request, template, context, status=200 if result is not None else 422)
     if result is not None:
-        response["HX-Trigger"] = json.dumps({RECORDS_CHANGED: {}})
+        add_event(response, RECORDS_CHANGED)
         add_toast(response, _bulk_text(result))
     return response
 
