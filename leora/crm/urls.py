@@ -1,10 +1,11 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import activities, calendar, customer_forms, customers, products, quotas, tasks
+from leora.crm.views import activities, calendar, contacts, customer_forms, customers, products, quotas, tasks
 
 urlpatterns = [
     *customers.urlpatterns,
     *customer_forms.urlpatterns,
+    *contacts.urlpatterns,
     *tasks.urlpatterns,
     *calendar.urlpatterns,
     *activities.urlpatterns,

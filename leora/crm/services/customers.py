@@ -83,12 +83,14 @@ def customer_update(*, actor: Actor, customer: Customer, changes: dict[str, Any]
     """
     if "assigned_rep_id" in changes:
         rep_id = changes.pop("assigned_rep_id")
-        if rep_id != customer.assigned_rep_id and not actor.leads_people:
-            message = "only a manager or an admin may move an account to another rep"
-            refusal = Forbidden(message)
-            refusal.errors = [FieldError("assigned_rep_id", message)]
-            raise refusal
-        changes["assigned_rep"] = assignable_rep(actor=actor, user_id=rep_id)
+        # The account's current rep is no change, even when they could no longer be given it anew.
+        if rep_id != customer.assigned_rep_id:
+            if not actor.leads_people:
+                message = "only a manager or an admin may move an account to another rep"
+                refusal = Forbidden(message)
+                refusal.errors = [FieldError("assigned_rep_id", message)]
+                raise refusal
+            changes["assigned_rep"] = assignable_rep(actor=actor, user_id=rep_id)
     number = changes.get("account_number")
     if number and number != customer.account_number:
         taken = (
