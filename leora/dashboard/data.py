@@ -100,7 +100,7 @@ def data_key(
     stored under the tokens that write replaces.
     """
     tenant_id = actor.tenant.pk
-    tokens = ":".join(cache.token(kind, tenant_id) for kind in ("data", "definitions", DASHBOARD_KIND))
+    tokens = ":".join(cache.tokens(tenant_id, "data", "definitions", DASHBOARD_KIND))
     shape = json.dumps(config, sort_keys=True, default=str)
     digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
     reader = f"{actor.user.pk}:{scope_key(ctx.actor)}"

@@ -23,12 +23,19 @@ def _token_key(kind: str, tenant_id: int) -> str:
 
 def token(kind: str, tenant_id: int) -> str:
     """Return the current ``data`` or ``definitions`` token of a tenant, creating one when missing."""
-    key = _token_key(kind, tenant_id)
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        value = cache.get(key)
-    return str(value)
+    return tokens(tenant_id, kind)[0]
+
+
+def tokens(tenant_id: int, *kinds: str) -> list[str]:
+    """Return the current tokens of ``kinds`` for a tenant in one cache read, creating missing ones."""
+    keys = [_token_key(kind, tenant_id) for kind in kinds]
+    found = cache.get_many(keys)
+    for key in keys:
+        if found.get(key) is None:
+            # add() keeps a token another process created meanwhile; read back whichever won.
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key)
+    return [str(found[key]) for key in keys]
 
 
 def bump(kind: str, tenant_id: int) -> None:
@@ -44,7 +51,7 @@ def bump(kind: str, tenant_id: int) -> None:
 
 def count_key(*, tenant_id: int, scope: str, code: str, version: int, today: str) -> str:
     """Return the cache key of a segment's count for one scope."""
-    data, definitions = token("data", tenant_id), token("definitions", tenant_id)
+    data, definitions = tokens(tenant_id, "data", "definitions")
     return f"leora:metrics:count:{tenant_id}:{scope}:{code}:{version}:{today}:{definitions}:{data}"
 
 
