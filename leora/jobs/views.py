@@ -4,6 +4,7 @@ recent jobs, one job's page with its actions."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -80,12 +81,20 @@ def job_queue_fragment(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/_queue.html", _queue_context(_admin(request)))
 
 
+def _when(text: str | None) -> datetime | None:
+    # Failed attempts store their time as ISO text inside the job's JSON.
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _detail_context(job: Job) -> dict[str, object]:
     return {
         "job": job,
         "payload_json": json.dumps(job.payload, indent=2, sort_keys=True),
         "result_json": json.dumps(job.result, indent=2, sort_keys=True) if job.result is not None else "",
-        "errors": list(reversed(job.errors)),
+        "errors": [{**error, "at": _when(error.get("at"))} for error in reversed(job.errors)],
         "live": not job.is_finished,
     }
 

@@ -74,8 +74,20 @@ def relative_time(value: datetime, now: datetime, tz: tzinfo) -> str:
     return relative_day(value.astimezone(tz).date(), now.astimezone(tz).date())
 
 
-def format_date(value: date, today: date | None = None) -> str:
-    """Return "14 Nov" for a date this year, "14 Nov 2025" otherwise."""
-    if today is not None and value.year == today.year:
-        return f"{value.day} {value:%b}"
-    return f"{value.day} {value:%b %Y}"
+def format_date(value: date, today: date | None = None, *, weekday: bool = False) -> str:
+    """Return "14 Nov" for a date in ``today``'s year, "14 Nov 2025" otherwise (always with the year when
+    no ``today`` is given); ``weekday`` puts the day's name first ("Fri 14 Nov").
+
+    Every date a page shows is written this one way (the template tags short_date, date_time and ago).
+    """
+    text = (
+        f"{value.day} {value:%b}"
+        if today is not None and value.year == today.year
+        else f"{value.day} {value:%b %Y}"
+    )
+    return f"{value:%a} {text}" if weekday else text
+
+
+def format_date_time(value: datetime, today: date, *, weekday: bool = False) -> str:
+    """Return "14 Nov, 09:30" (or "14 Nov 2025, 09:30") for ``value`` already in the reader's timezone."""
+    return f"{format_date(value.date(), today, weekday=weekday)}, {value:%H:%M}"

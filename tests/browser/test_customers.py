@@ -137,7 +137,7 @@ def test_the_phone_layout_has_one_column_a_menu_and_stacked_rows(
     label = page.evaluate(
         "getComputedStyle(document.querySelector('#customer-results td[data-label]'), '::before').content"
     )
-    assert label.strip('"') in {"Type", "Status", "City", "Assigned rep", "Last order"}
+    assert label.strip('"') in {"Account type", "Status", "City", "Assigned rep", "Last order"}
     screenshot(page, "customers-phone", full_page=False)
 
     page.get_by_role("link", name="Harbor Lights Hotel").tap()

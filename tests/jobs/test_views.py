@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -192,3 +192,11 @@ def test_the_queue_fragment_polls_itself_and_is_for_admins_only(world: World) ->
     assert html.startswith('<div class="grid grid-2 job-queue" id="job-queue"')
     assert 'hx-trigger="every 10s"' in html
     assert signed_in(world.manager).get("/jobs/queue/").status_code == 403
+
+
+def test_a_failed_attempt_shows_its_time_as_a_date_not_iso_text(world: World, failed_job: Job) -> None:
+    html = signed_in(world.admin).get(f"/jobs/{failed_job.pk}/").content.decode()
+    at = Job.objects.get(pk=failed_job.pk).errors[0]["at"]
+    assert at not in html
+    local = timezone.localtime(datetime.fromisoformat(at), world.acme.tzinfo)
+    assert f"{local.day} {local:%b}, {local:%H:%M}" in html

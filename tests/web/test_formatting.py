@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from leora.web.formatting import format_date, format_money, relative_day, relative_time
+from leora.web.formatting import format_date, format_date_time, format_money, relative_day, relative_time
 
 TODAY = date(2026, 11, 26)
 
@@ -56,3 +56,22 @@ def test_times_today_read_in_minutes_and_hours_then_by_day_in_the_tenant_timezon
     assert relative_time(now - timedelta(hours=3), now, la) == "3 hours ago"
     # 07:00 UTC on the 26th is still the 25th in Los Angeles.
     assert relative_time(datetime(2026, 11, 26, 7, 0, tzinfo=UTC), now, la) == "yesterday"
+
+
+def test_a_date_carries_its_year_only_when_it_is_not_this_year() -> None:
+    assert format_date(date(2026, 8, 7), TODAY) == "7 Aug"
+    assert format_date(date(2025, 8, 7), TODAY) == "7 Aug 2025"
+    assert format_date(date(2027, 1, 1), TODAY) == "1 Jan 2027"
+    # With no today to compare against, the year is always written.
+    assert format_date(date(2026, 8, 7)) == "7 Aug 2026"
+
+
+def test_a_date_can_lead_with_its_weekday() -> None:
+    assert format_date(date(2026, 12, 2), TODAY, weekday=True) == "Wed 2 Dec"
+    assert format_date(date(2027, 1, 1), TODAY, weekday=True) == "Fri 1 Jan 2027"
+
+
+def test_a_date_and_time_use_the_same_date_format() -> None:
+    assert format_date_time(datetime(2026, 8, 7, 9, 5), TODAY) == "7 Aug, 09:05"
+    assert format_date_time(datetime(2025, 12, 31, 23, 59), TODAY) == "31 Dec 2025, 23:59"
+    assert format_date_time(datetime(2026, 12, 4, 14, 0), TODAY, weekday=True) == "Fri 4 Dec, 14:00"

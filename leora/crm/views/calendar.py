@@ -27,6 +27,7 @@ from leora.pages import actor_of_page, form_add_domain_errors, render_page, url_
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_midnight, tenant_today, week_start
 from leora.tenancy.selectors.members import assignable_people
+from leora.web.formatting import format_date
 
 AGENDA_DAYS = 14
 # A busy team's fortnight is a few hundred events; past that the week view is the better tool.
@@ -37,12 +38,12 @@ FORM_FIELD_OF = {"user_id": "user", "customer_id": "customer"}
 
 
 def day_label(day: date, today: date) -> str:
-    """Return "Today", "Tomorrow" or "Wed 3 Dec" for an agenda heading."""
+    """Return "Today", "Tomorrow" or "Wed 3 Dec" ("Fri 1 Jan 2027" in another year) for an agenda heading."""
     if day == today:
         return "Today"
     if day == today + timedelta(days=1):
         return "Tomorrow"
-    return f"{day:%a} {day.day} {day:%b}"
+    return format_date(day, today, weekday=True)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,14 @@ form fields.
 {% money order.total %}                 money in the tenant's currency ("$1,234.50")
 {{ value|money:"EUR" }}                 the same with an explicit currency
 {% ago customer.last_order_date %}      <time> with "12 days ago" and the full date as a tooltip
+{% short_date customer.created_at %}    "7 Aug" this year, "7 Aug 2025" otherwise; weekday=True: "Thu 7 Aug"
+{% date_time activity.occurred_at %}    "7 Aug, 14:05" (the year too when it is not this year)
+                                        Dates on every page go through these three, in the tenant's
+                                        timezone; never a raw |date filter for text people read.
 {% nav_current "customer_list" %}       aria-current="page" when the request is under that page's URL
 {% sort_header "Name" "name" %}         a <th> whose link sorts by ?sort=name / ?sort=-name
-{% account_type_badge customer %}       the account type as a badge
+{% account_type_badge customer %}       the account type as a tag; {% customer_status_badge customer %}
+                                        the account status as a dot and a word (never alike)
 {% field form.title label="Title" %}    a form field: label, the form's widget, help text, inline error
 {% field form.customer label="Customer" optional=True %}
   <select id="{{ field.id }}" name="{{ field.name }}" class="select" {{ field.aria }}>…</select>
@@ -57,7 +62,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from leora.pages import url_with
 from leora.tenancy.models import Role
-from leora.web.formatting import format_date, format_money, relative_day, relative_time
+from leora.web.formatting import format_date, format_date_time, format_money, relative_day, relative_time
 
 register = template.Library()
 
@@ -97,7 +102,7 @@ def ago(context: template.Context, value: date | datetime | None, empty: str = "
     if isinstance(value, datetime):
         local = value.astimezone(tz)
         text = relative_time(value, now, tz)
-        title = f"{format_date(local.date())} {local:%H:%M}"
+        title = f"{format_date(local.date())}, {local:%H:%M}"
         iso = local.isoformat(timespec="minutes")
     else:
         text = relative_day(value, today)
@@ -107,14 +112,26 @@ def ago(context: template.Context, value: date | datetime | None, empty: str = "
 
 
 @register.simple_tag(takes_context=True)
-def short_date(context: template.Context, value: date | datetime | None) -> str:
-    """Return "14 Nov" (this year) or "14 Nov 2025", in the tenant's timezone for datetimes."""
+def short_date(context: template.Context, value: date | datetime | None, weekday: bool = False) -> str:
+    """Return "14 Nov" (this year) or "14 Nov 2025", in the tenant's timezone for datetimes.
+
+    ``weekday=True`` names the day first: "Fri 14 Nov".
+    """
     if value is None:
         return "—"
     tz = _tenant_tz(context)
     if isinstance(value, datetime):
         value = value.astimezone(tz).date()
-    return format_date(value, timezone.now().astimezone(tz).date())
+    return format_date(value, timezone.now().astimezone(tz).date(), weekday=weekday)
+
+
+@register.simple_tag(takes_context=True)
+def date_time(context: template.Context, value: datetime | None, weekday: bool = False) -> str:
+    """Return "14 Nov, 09:30" (or "14 Nov 2025, 09:30") in the tenant's timezone; "—" for None."""
+    if value is None:
+        return "—"
+    tz = _tenant_tz(context)
+    return format_date_time(value.astimezone(tz), timezone.now().astimezone(tz).date(), weekday=weekday)
 
 
 @register.simple_tag(takes_context=True)
@@ -142,25 +159,29 @@ def role_label(role: str) -> str:
         return role
 
 
-_ACCOUNT_TYPE_CLASSES = {"ACTIVE": "badge-accent", "TARGET": "badge-outline", "PROSPECT": ""}
+# An account type (prospect, target, active) and an account status (active, on hold, closed) can both
+# read "Active", so they never look alike: a type is a square-cornered tag, a status a dot and a word.
+_ACCOUNT_TYPE_CLASSES = {"ACTIVE": "tag-accent", "TARGET": "tag-outline", "PROSPECT": ""}
 
 
 @register.simple_tag
 def account_type_badge(customer: Any) -> SafeString:
+    """Render the account type as a tag ("Active", "Target", "Prospect") titled "Account type: …"."""
+    label = customer.get_account_type_display()
     css = _ACCOUNT_TYPE_CLASSES.get(customer.account_type, "")
-    return format_html('<span class="badge {}">{}</span>', css, customer.get_account_type_display())
-
-
-_STATUS_CLASSES = {"on_hold": "badge-warning", "closed": "badge-muted"}
+    return format_html('<span class="tag {}" title="Account type: {}">{}</span>', css, label, label)
 
 
 @register.simple_tag
 def customer_status_badge(customer: Any) -> SafeString:
-    # Active is the normal state and stays quiet text; only the exceptions draw the eye.
-    css = _STATUS_CLASSES.get(customer.status)
-    if css is None:
-        return format_html('<span class="muted">{}</span>', customer.get_status_display())
-    return format_html('<span class="badge {}">{}</span>', css, customer.get_status_display())
+    """Render the account status as a dot and a word; active stays quiet, the exceptions draw the eye."""
+    label = customer.get_status_display()
+    return format_html(
+        '<span class="status-dot status-{}" title="Account status: {}">{}</span>',
+        customer.status.replace("_", "-"),
+        label,
+        label,
+    )
 
 
 @register.simple_tag(takes_context=True)
