@@ -1,6 +1,16 @@
 """Pages of the CRM: each view module brings its own url patterns."""
 
-from leora.crm.views import activities, calendar, contacts, customer_forms, customers, products, quotas, tasks
+from leora.crm.views import (
+    activities,
+    calendar,
+    contacts,
+    customer_forms,
+    customers,
+    products,
+    quotas,
+    search,
+    tasks,
+)
 
 urlpatterns = [
     *customers.urlpatterns,
@@ -9,6 +19,7 @@ urlpatterns = [
     *tasks.urlpatterns,
     *calendar.urlpatterns,
     *activities.urlpatterns,
+    *search.urlpatterns,
     *quotas.urlpatterns,
     *products.urlpatterns,
 ]
