@@ -41,11 +41,21 @@ def test_the_phone_menu_shows_the_whole_name_and_sign_out(
 def test_the_desktop_top_bar_keeps_the_user_menu_on_one_line(
     world: World, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
+    # An admin's menu lists the most pages.
     page = desktop
     sign_in(page, "admin@acme.test")
-    menu = page.locator(".usermenu")
-    box = menu.bounding_box()
-    assert box is not None and box["height"] <= 56
-    sign_out = page.get_by_role("button", name="Sign out")
-    assert sign_out.evaluate("el => el.scrollWidth <= el.clientWidth")
-    screenshot(page, "top-bar-desktop", full_page=False)
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 800})
+        menu = page.locator(".usermenu")
+        box = menu.bounding_box()
+        assert box is not None and box["height"] <= 56
+        sign_out = page.get_by_role("button", name="Sign out")
+        sign_out_box = sign_out.bounding_box()
+        assert sign_out_box is not None and sign_out_box["x"] + sign_out_box["width"] <= width
+        assert sign_out.evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert page.locator(".usermenu .who-name").evaluate("el => el.scrollWidth <= el.clientWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"top-bar-desktop-{width}", full_page=False)
+    # At a laptop's width every link fits without scrolling the menu.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator(".mainnav").evaluate("el => el.scrollWidth <= el.clientWidth")
