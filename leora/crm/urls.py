@@ -6,6 +6,8 @@ from leora.crm.views import (
     contacts,
     customer_forms,
     customers,
+    invoices,
+    orders,
     products,
     quotas,
     search,
@@ -22,4 +24,6 @@ urlpatterns = [
     *search.urlpatterns,
     *quotas.urlpatterns,
     *products.urlpatterns,
+    *orders.urlpatterns,
+    *invoices.urlpatterns,
 ]

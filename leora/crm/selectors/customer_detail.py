@@ -153,6 +153,7 @@ class CustomerDetail:
     panels: list[CustomerPanel]
     # How many rows each list has in all (the page shows the newest few and links to the rest).
     activity_count: int = 0
+    order_count: int = 0  # cancelled ones included, as on the orders page they link to
     contact_count: int = 0
     open_task_count: int = 0
 
@@ -239,12 +240,13 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
     """
     customer = customer_get(actor=actor, customer_id=customer_id)
     today = tenant_today(actor.tenant)
-    orders = (
-        order_list(actor=actor, customer_id=customer.pk)
-        # The page shows a line count, not the lines: count them in the same query.
-        .prefetch_related(None)
-        .annotate(line_count=Count("lines"))
-        .order_by("-order_date", "-pk")[:10]
+    orders = list(
+        _with_total(
+            order_list(actor=actor, customer_id=customer.pk)
+            # The page shows a line count, not the lines: count them in the same query.
+            .prefetch_related(None)
+            .annotate(line_count=Count("lines"))
+        ).order_by("-order_date", "-pk")[:10]
     )
     activities = list(
         _with_total(activity_list(actor=actor, customer_id=customer.pk)).order_by("-occurred_at", "-pk")[:12]
@@ -261,7 +263,8 @@ def customer_detail_get(*, actor: Actor, customer_id: int) -> CustomerDetail:
         customer=customer,
         today=today,
         stats=customer_order_stats(customer=customer, today=today),
-        orders=cast("list[Order]", list(orders)),
+        orders=cast("list[Order]", orders),
+        order_count=_total_of(orders),
         invoices=customer_invoices(actor=actor, customer=customer, today=today),
         invoice_totals=customer_invoice_totals(customer=customer, today=today),
         activities=activities,
