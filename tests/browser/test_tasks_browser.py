@@ -96,17 +96,19 @@ def test_a_manager_assigns_a_task_and_reads_the_teams_week(
     page = desktop
     sign_in(page, "manager@acme.test")
 
-    # a manager hands a task to a rep with the form
-    page.goto("/tasks/")
-    page.get_by_role("link", name="New task").click()
-    page.get_by_label("Title").fill("Visit the five lapsed accounts")
-    page.get_by_label("Assignee").select_option(str(world.rep2.pk))
-    page.get_by_label("Priority").select_option("high")
-    screenshot(page, "tasks-new-form-desktop")
-    page.get_by_role("button", name="Assign task").click()
-    page.wait_for_url("**/tasks/?scope=team")
-    assert page.locator(".task-title", has_text="Visit the five lapsed accounts").is_visible()
+    # a manager hands a task to a rep with the form in the modal
+    page.goto("/tasks/?scope=team")
+    page.locator("#action-new-task").click()
+    dialog = page.locator("#form-modal")
+    dialog.get_by_role("heading", name="New task").wait_for()
+    dialog.get_by_label("Title").fill("Visit the five lapsed accounts")
+    dialog.get_by_label("Assignee").select_option(str(world.rep2.pk))
+    dialog.get_by_label("Priority").select_option("high")
+    screenshot(page, "tasks-new-form-desktop", full_page=False)
+    dialog.get_by_role("button", name="Save task").click()
+    dialog.wait_for(state="hidden")
     toast_shown(page, "assigned to")
+    page.locator(".task-title", has_text="Visit the five lapsed accounts").wait_for()
     screenshot(page, "tasks-team-desktop")
 
     # and reads the team's week
