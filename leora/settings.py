@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "leora.tenancy.middleware.TenantMiddleware",
+    # Last, so our error pages render with the signed-in person's tenant and role (see its docstring).
+    "leora.web.middleware.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "leora.urls"

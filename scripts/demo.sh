@@ -6,6 +6,13 @@ PATH="$PWD/.venv/bin:$PATH"
 HOST=${LEORA_DEMO_HOST:-127.0.0.1}
 PORT=${LEORA_DEMO_PORT:-8000}
 
+# Say so before migrating and seeding, rather than failing after them.
+if ! python -c 'import socket, sys; socket.create_server((sys.argv[1], int(sys.argv[2]))).close()' "$HOST" "$PORT" 2>/dev/null; then
+  echo "Port $PORT on $HOST is already in use. Start the demo on another port:" >&2
+  echo "  LEORA_DEMO_PORT=$((PORT + 1)) make demo" >&2
+  exit 1
+fi
+
 leora migrate --no-input -v0
 leora seed_demo --if-empty
 
@@ -31,6 +38,7 @@ cat <<BANNER
     rep1@demo.example       sales rep (rep2..rep4 too)
     admin@northwind.example admin of a second tenant
 
+  Another port: LEORA_DEMO_PORT=8001 make demo  (address: LEORA_DEMO_HOST)
   Press Ctrl-C to stop.
 BANNER
 wait -n "${pids[@]}"
