@@ -188,3 +188,10 @@ def test_bad_search_parameters_are_422_naming_the_field(
 
 def test_the_api_needs_a_token(world: World, client: Client) -> None:
     assert client.get("/api/search", {"q": "cellar"}).status_code == 401
+
+
+def test_the_search_endpoint_is_documented(world: World, client: Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    operation = schema["paths"]["/api/search"]["get"]
+    assert {p["name"] for p in operation["parameters"]} == {"q", "limit"}
+    assert set(schema["paths"]["/api/search"]) == {"get"}

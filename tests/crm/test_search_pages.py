@@ -70,3 +70,18 @@ def test_the_fragment_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.get("/search/", {"q": "SO-77"}, headers=HTMX)
     assert response.status_code == 200
+
+
+def test_an_order_opens_its_own_page(world: World, found: Any) -> None:
+    order = found["rep1_order"]
+    body = signed_in(world.rep1).get("/search/", {"q": "770001"}, headers=HTMX).content.decode()
+    assert f'id="search-option-order-{order.pk}"' in body and f'href="/orders/{order.pk}/"' in body
+
+
+def test_a_product_links_to_the_products_page_for_admins_only(world: World, found: Any) -> None:
+    product = found["product"]
+    admin = signed_in(world.admin).get("/search/", {"q": "CEL-001"}, headers=HTMX).content.decode()
+    assert 'href="/products/?search=CEL-001"' in admin
+    rep = signed_in(world.rep1).get("/search/", {"q": "CEL-001"}, headers=HTMX).content.decode()
+    assert f'id="search-option-product-{product.pk}"' in rep and "/products/" not in rep
+    assert "Cellar Select Rioja" in rep and "$12.50" in rep
