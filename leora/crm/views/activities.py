@@ -124,7 +124,8 @@ def _rep_choices(actor: Actor) -> list[User]:
 @require_GET
 def activity_list_page(request: HttpRequest) -> HttpResponse:
     actor = actor_of_page(request)
-    form = ActivityFilterForm(request.GET)
+    # Ids of their own: the Log activity form opens on this page with fields of the same names.
+    form = ActivityFilterForm(request.GET, auto_id="filter-%s")
     filters = read_filters(form, actor)
     activities, date_problem = filtered_activities(actor, filters)
     page = page_slice(request, activities, page_size=PAGE_SIZE)
