@@ -308,12 +308,12 @@ def test_a_widget_body_runs_a_fixed_number_of_queries_cold_and_warm(
 ) -> None:
     client = page_as(world.rep1)
     url = body_url(layout_of(client)["quota_progress"])
-    # session, user, membership; own layout (none), the default, the widget; the cache's three tokens and
-    # the data (a miss); revenue, quota; storing it (count, savepoint, lookup, insert, release).
-    with django_assert_num_queries(17):
+    # session, user, membership; own layout (none), the default, the widget; the cache's three tokens (one
+    # read) and the data (a miss); revenue, quota; storing it (count, savepoint, lookup, insert, release).
+    with django_assert_num_queries(15):
         assert client.get(url).status_code == 200
     # warm: the same up to the cache, which now answers.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
