@@ -202,3 +202,53 @@ def test_the_list_runs_a_fixed_number_of_queries(
     # token, its last-use stamp, membership, team, count, page (user and set_by joined).
     with django_assert_num_queries(6):
         assert len(client.get("/api/quotas", page_size=30).json()["items"]) == 30
+
+
+def _target(tenant: Any, user: Any, week: date) -> Decimal | None:
+    quota = SalesQuota.objects.for_tenant(tenant).filter(user=user, week_start=week).first()
+    return None if quota is None else quota.revenue_target
+
+
+def test_a_manager_copies_their_teams_week_through_the_api(world: World, quotas: Any, api_as: Any) -> None:
+    later = date(2026, 3, 16)
+    response = api_as(world.manager).post(
+        "/api/quotas/copy-week", {"from_week": str(MONDAY), "to_week": str(later)}
+    )
+    assert response.status_code == 200, response.json()
+    # rep1 and rep2 are the manager's team; rep3 is not, so their target stays where it was.
+    assert response.json() == {"written": 2, "kept": 0}
+    assert _target(world.acme, world.rep1, later) == Decimal("5000")
+    assert _target(world.acme, world.rep2, later) == Decimal("4000")
+    assert _target(world.acme, world.rep3, later) is None
+
+
+def test_apply_forward_keeps_set_targets_unless_told_to_replace(
+    world: World, quotas: Any, api_as: Any
+) -> None:
+    client = api_as(world.manager)
+    body = {"user_id": world.rep1.pk, "from_week": str(MONDAY), "weeks": 3}
+    assert client.post("/api/quotas/apply-forward", body).json() == {"written": 2, "kept": 1}
+    assert _target(world.acme, world.rep1, NEXT_MONDAY) == Decimal("5500")
+    assert _target(world.acme, world.rep1, date(2026, 3, 23)) == Decimal("5000")
+    replaced = client.post("/api/quotas/apply-forward", {**body, "replace": True}).json()
+    assert replaced["written"] >= 1 and _target(world.acme, world.rep1, NEXT_MONDAY) == Decimal("5000")
+
+
+def test_bulk_quota_operations_refuse_bad_input_and_reps(world: World, quotas: Any, api_as: Any) -> None:
+    before = SalesQuota.objects.for_tenant(world.acme).count()
+    manager = api_as(world.manager)
+    weeks = manager.post(
+        "/api/quotas/apply-forward", {"user_id": world.rep1.pk, "from_week": str(MONDAY), "weeks": 0}
+    )
+    assert weeks.status_code == 422 and weeks.json()["errors"][0]["field"] == "weeks"
+    tuesday = manager.post("/api/quotas/copy-week", {"from_week": "2026-03-03", "to_week": str(NEXT_MONDAY)})
+    assert tuesday.status_code == 422 and tuesday.json()["errors"][0]["field"] == "from_week"
+    outside = manager.post(
+        "/api/quotas/apply-forward", {"user_id": world.rep3.pk, "from_week": str(MONDAY), "weeks": 2}
+    )
+    assert outside.status_code == 403
+    rep = api_as(world.rep1).post(
+        "/api/quotas/copy-week", {"from_week": str(MONDAY), "to_week": "2026-03-16"}
+    )
+    assert rep.status_code == 403
+    assert SalesQuota.objects.for_tenant(world.acme).count() == before

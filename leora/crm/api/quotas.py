@@ -3,9 +3,23 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from leora.crm.schemas.quotas import QuotaFilters, QuotaIn, QuotaOut, QuotaPatch
+from leora.crm.schemas.quotas import (
+    QuotaApplyForwardIn,
+    QuotaBulkOut,
+    QuotaCopyWeekIn,
+    QuotaFilters,
+    QuotaIn,
+    QuotaOut,
+    QuotaPatch,
+)
 from leora.crm.selectors.quotas import QUOTA_ORDERING, quota_get, quota_list
-from leora.crm.services.quotas import quota_delete, quota_set, quota_update
+from leora.crm.services.quotas import (
+    quota_apply_forward,
+    quota_copy_week,
+    quota_delete,
+    quota_set,
+    quota_update,
+)
 from leora.pagination import apply_ordering, page_of, paginate
 from leora.schema_types import patch_changes
 from leora.tenancy.auth import actor_of
@@ -33,6 +47,24 @@ def list_quotas(request: HttpRequest, filters: Query[QuotaFilters]) -> dict[str,
 def set_quota(request: HttpRequest, payload: QuotaIn) -> Status[Any]:
     quota, created = quota_set(actor=actor_of(request), **payload.model_dump())
     return Status(201 if created else 200, quota)
+
+
+@router.post(
+    "/copy-week",
+    response=QuotaBulkOut,
+    summary="Copy a week's targets into another week (managers: their team; admins: everyone)",
+)
+def copy_week(request: HttpRequest, payload: QuotaCopyWeekIn) -> Any:
+    return quota_copy_week(actor=actor_of(request), **payload.model_dump())
+
+
+@router.post(
+    "/apply-forward",
+    response=QuotaBulkOut,
+    summary="Give a person a week's target in each of the following weeks (managers and admins)",
+)
+def apply_forward(request: HttpRequest, payload: QuotaApplyForwardIn) -> Any:
+    return quota_apply_forward(actor=actor_of(request), **payload.model_dump())
 
 
 @router.get("/{quota_id}", response=QuotaOut, summary="Get a weekly quota")

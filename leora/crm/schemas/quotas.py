@@ -32,3 +32,21 @@ class QuotaFilters(ListParams):
     user_id: int | None = None
     week_start_from: date | None = None
     week_start_to: date | None = None
+
+
+class QuotaCopyWeekIn(Schema):
+    from_week: date = Field(..., description="the Monday whose targets are copied")
+    to_week: date = Field(..., description="the Monday that receives them")
+    replace: bool = Field(False, description="overwrite targets already set in to_week")
+
+
+class QuotaApplyForwardIn(Schema):
+    user_id: int
+    from_week: date = Field(..., description="the Monday whose target is applied to the weeks after it")
+    weeks: int = Field(..., description="how many following weeks get the target (1 to 52)")
+    replace: bool = Field(False, description="overwrite targets already set in those weeks")
+
+
+class QuotaBulkOut(Schema):
+    written: int = Field(..., description="targets created or changed")
+    kept: int = Field(..., description="targets already set and left as they were")
