@@ -151,9 +151,9 @@ def invoice_payment_record(
     invoice.refresh_from_db(fields=["amount", "paid_amount"])
     if not applied:
         if invoice.balance <= 0:
-            raise InvalidInput.on("amount", f"{invoice.invoice_number} is already paid in full")
+            raise InvalidInput.on("amount", f"{invoice.invoice_number} is already paid in full.")
         raise InvalidInput.on(
-            "amount", f"cannot be more than the balance of {invoice.balance} still owed on this invoice"
+            "amount", f"A payment of {amount} is more than the {invoice.balance} still owed on this invoice."
         )
     payment = Payment.objects.create_for(
         actor.tenant, invoice=invoice, amount=amount, paid_on=paid_on, method=method,
