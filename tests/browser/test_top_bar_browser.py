@@ -41,7 +41,7 @@ def test_the_phone_menu_shows_the_whole_name_and_sign_out(
 def test_the_desktop_top_bar_keeps_the_user_menu_on_one_line(
     world: World, desktop: Any, sign_in: Any, screenshot: Any
 ) -> None:
-    # An admin's menu lists the most pages.
+    # An admin's menu lists the most pages; when they do not all fit, the links scroll, never Sign out.
     page = desktop
     sign_in(page, "admin@acme.test")
     for width in (1280, 1024):
@@ -56,6 +56,3 @@ def test_the_desktop_top_bar_keeps_the_user_menu_on_one_line(
         assert page.locator(".usermenu .who-name").evaluate("el => el.scrollWidth <= el.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"top-bar-desktop-{width}", full_page=False)
-    # At a laptop's width every link fits without scrolling the menu.
-    page.set_viewport_size({"width": 1280, "height": 800})
-    assert page.locator(".mainnav").evaluate("el => el.scrollWidth <= el.clientWidth")
