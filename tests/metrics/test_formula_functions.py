@@ -67,3 +67,24 @@ def test_every_function_refuses_a_condition_as_an_argument(spec: FunctionSpec) -
         analyse(f"{spec.name}({args}) is null", kind="segment")
     assert "condition" in caught.value.message
     assert (caught.value.line, caught.value.column) == (1, len(spec.name) + 2)
+
+
+def test_nested_min_and_max_name_each_argument_once_in_the_sql(
+    tenant_data: tuple[Tenant, dict[int, dict[str, Any]]],
+) -> None:
+    # A health score clamps a blend of clamped parts: min(100, max(0, ... min(x, 3) ...)). Spelled as
+    # CASE WHEN, every level repeated its arguments three times and the SQL grew to hundreds of kB.
+    tenant, _ = tenant_data
+    ctx = build_context(tenant, dataset.TODAY)
+
+    def sql_of(depth: int) -> str:
+        text = "order_count"
+        for level in range(depth):
+            text = f"{'min' if level % 2 else 'max'}({level}, {text})"
+        checked = analyse(f"{text} > 1", kind="segment")
+        condition = Compiler(ctx, checked).condition(checked.tree)
+        return str(Customer.objects.for_tenant(tenant).filter(condition).query)
+
+    deep, shallow = sql_of(8), sql_of(1)
+    assert deep.count("order_count") == shallow.count("order_count")
+    assert len(deep) < len(shallow) + 8 * 200

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db.models import Case, FloatField, Q, Value, When
+from django.db.models import FloatField
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Abs, Coalesce, Floor, Sign
-from django.db.models.lookups import GreaterThanOrEqual, IsNull, LessThanOrEqual
 
 from leora.metrics.formula import nodes as n
-from leora.metrics.formula.expressions import float_value
+from leora.metrics.formula.expressions import StrictPick, float_value
 from leora.metrics.formula.ftypes import NUMERIC, SCALAR, FType
 
 MAX_DECIMALS = 6
@@ -131,18 +130,10 @@ def _round_sql(*, values: list[Any], type: FType, decimals: int) -> Any:
 
 
 def _pick_sql(values: list[Any], *, smaller: bool) -> Any:
-    # LEAST/GREATEST skip NULLs on PostgreSQL but not on SQLite; spell it out so both agree.
+    # NULL when any argument is NULL, on both databases (see StrictPick).
     result = values[0]
     for other in values[1:]:
-        better = LessThanOrEqual(result, other) if smaller else GreaterThanOrEqual(result, other)
-        result = Case(
-            When(
-                Q(IsNull(result, True)) | Q(IsNull(other, True)), then=Value(None, output_field=FloatField())
-            ),
-            When(better, then=result),
-            default=other,
-            output_field=FloatField(),
-        )
+        result = StrictPick(result, other, smaller=smaller)
     return result
 
 
