@@ -25,6 +25,7 @@ EXPECTED_OPERATIONS = {
     ("GET", "/api/invoices"), ("POST", "/api/invoices"),
     ("GET", "/api/invoices/{invoice_id}"), ("PATCH", "/api/invoices/{invoice_id}"),
     ("DELETE", "/api/invoices/{invoice_id}"), ("POST", "/api/invoices/{invoice_id}/payments"),
+    ("GET", "/api/invoices/{invoice_id}/payments"),
     ("GET", "/api/activities"), ("POST", "/api/activities"),
     ("GET", "/api/activities/{activity_id}"), ("PATCH", "/api/activities/{activity_id}"),
     ("DELETE", "/api/activities/{activity_id}"),

@@ -507,3 +507,33 @@ def test_the_customer_page_offers_new_order_edit_and_record_payment(
         signed_in(world.manager).get(reverse("customer_detail", args=[book.rep1.pk])).content.decode()
     )
     assert f'id="action-record-payment-{invoice.pk}"' in manager_page
+
+
+def test_cancelling_a_cancelled_order_is_refused_with_a_toast(world: World, orders: Any) -> None:
+    response = signed_in(world.rep1).post(reverse("order_cancel", args=[orders["rep1b"].pk]), headers=HTMX)
+    assert response.status_code == 409
+    assert json.loads(response["HX-Trigger"])["toast"]["kind"] == "error"
+
+
+def test_the_order_page_runs_a_fixed_number_of_queries(
+    world: World, book: Book, wines: Any, django_assert_num_queries: Any, unscoped: None
+) -> None:
+    rep = actor(world.acme, world.rep1)
+    order = order_create(
+        actor=rep, customer_id=book.rep1.pk,
+        lines=[LineRequest(product_id=wines["rioja"].pk, quantity=n + 1) for n in range(12)],
+    )  # fmt: skip
+    for status in ("draft", "submitted", "fulfilled"):
+        order_update(actor=rep, order=order, changes={"status": status})
+    for number in range(3):
+        invoice = make_invoice(book.rep1, "500.00", invoice_number=f"INV-Q{number}", order=order)
+        for _ in range(2):
+            Payment.objects.create_for(
+                world.acme, invoice=invoice, amount=Decimal("10"), paid_on=tenant_today(world.acme)
+            )
+    client = signed_in(world.rep1)
+    client.get(reverse("order_detail", args=[order.pk]))
+    # session, user, membership, order, its lines, invoices, their payments, the status events
+    with django_assert_num_queries(8):
+        response = client.get(reverse("order_detail", args=[order.pk]), headers=HTMX)
+    assert response.status_code == 200

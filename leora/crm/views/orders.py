@@ -36,12 +36,14 @@ from leora.crm.services.orders import MAX_QUANTITY, LineRequest, order_create, o
 from leora.errors import DomainError, FieldError, InvalidInput, NotFound
 from leora.pages import (
     actor_of_page,
+    add_toast,
     form_page,
     form_saved,
     page_slice,
     render_page,
     safe_next,
     url_with,
+    wants_fragment,
 )
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
@@ -190,8 +192,10 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     try:
         order_update(actor=actor, order=order, changes={"status": OrderStatus.CANCELLED})
     except DomainError as exc:
-        if request.headers.get("HX-Request") == "true":
-            return HttpResponse(exc.detail, status=exc.status, content_type="text/plain")
+        if wants_fragment(request):
+            refused = HttpResponse(status=exc.status)
+            refused["HX-Reswap"] = "none"
+            return add_toast(refused, exc.detail, "error")
         messages.error(request, exc.detail)
         return redirect(back_url)
     return form_saved(request, f"Order {order.order_number} cancelled.", redirect_to=back_url)
