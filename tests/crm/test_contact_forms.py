@@ -96,7 +96,8 @@ def test_an_invalid_edit_is_422_and_leaves_the_contact_as_it_was(
         reverse("contact_edit", args=[contacts["ben"].pk]), {"name": "", "title": "Owner"}, headers=HTMX
     )
     assert response.status_code == 422
-    assert 'id="error-name"' in response.content.decode()
+    body = response.content.decode()
+    assert 'id="error-name"' in body and "Give the contact a name." in body
     contacts["ben"].refresh_from_db()
     assert (contacts["ben"].name, contacts["ben"].title) == ("Ben Rossi", "Bar manager")
 

@@ -147,6 +147,12 @@ def test_a_rep_posting_a_rep_field_changes_nothing_of_the_assignment(world: Worl
     assert book.rep1.assigned_rep_id == world.rep1.pk
 
 
+def test_a_blank_name_says_what_to_do(world: World, book: Book) -> None:
+    response = signed_in(world.rep1).post(url(book.rep1), filled(book.rep1, name=""), headers=HTMX)
+    assert response.status_code == 422
+    assert "Give the account a name." in response.content.decode()
+
+
 def test_an_unchanged_form_writes_nothing(world: World, book: Book) -> None:
     response = signed_in(world.rep1).post(url(book.rep1), filled(book.rep1), headers=HTMX)
     assert response.status_code == 200

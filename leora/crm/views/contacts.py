@@ -24,7 +24,7 @@ from leora.tenancy.actors import Actor
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the contact a name."})
     title = forms.CharField(max_length=100, required=False, label="Role")
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(required=False)

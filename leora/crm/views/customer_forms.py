@@ -169,7 +169,7 @@ class CustomerForm(forms.Form):
     """Edit an account. ``assigned_rep`` is there only for people who lead others; whether the chosen
     person may be given the account is ``customer_update``'s call."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the account a name."})
     account_type = forms.ChoiceField(choices=AccountType.choices, label="Account type")
     status = forms.ChoiceField(choices=CustomerStatus.choices)
     street = forms.CharField(max_length=200, required=False)
