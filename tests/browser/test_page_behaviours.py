@@ -18,14 +18,14 @@ def test_the_page_is_marked_as_scripted_before_anything_else(
     assert desktop.evaluate("document.documentElement.className") == "js"
 
 
-def test_a_new_task_button_opens_its_form(world: World, desktop: Any, sign_in: Any) -> None:
+def test_an_add_event_button_opens_its_folded_form(world: World, desktop: Any, sign_in: Any) -> None:
     page = desktop
     sign_in(page, "manager@acme.test")
-    page.goto("/tasks/")
-    assert page.locator("#new-task").get_attribute("open") is None
-    page.locator(".page-actions").get_by_role("link", name="New task").click()
-    page.wait_for_function("document.getElementById('new-task').open")
-    assert page.get_by_label("Title").is_visible()
+    page.goto("/calendar/")
+    assert page.locator("#new-event").get_attribute("open") is None
+    page.locator(".page-actions").get_by_role("link", name="Add event").click()
+    page.wait_for_function("document.getElementById('new-event').open")
+    assert page.locator("#new-event").get_by_label("Title").is_visible()
 
 
 def test_a_refused_token_form_swaps_in_its_error_and_a_new_token_can_be_copied(
