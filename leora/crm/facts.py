@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from leora.crm.models import (
@@ -65,6 +65,7 @@ REBUILD_BATCH = 2000
 # Order ids per read of their lines (well under SQLite's limit of bound parameters).
 LINE_LOOKUP_CHUNK = 2000
 ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 UPDATED_FIELDS = [f.name for f in CustomerFacts._meta.concrete_fields if f.name not in {"customer", "tenant"}]
 
 Progress = Callable[[int, int], None]
@@ -227,22 +228,28 @@ def _product_facts(
 
 
 def _balance_facts(batch: _Batch, rows: dict[int, CustomerFacts], as_of: date) -> None:
-    invoices = (
+    # Summed in the database: one row a customer however many invoices they have.
+    open_amount = ExpressionWrapper(F("amount") - F("paid_amount"), output_field=MONEY)
+    unpaid = Q(amount__gt=F("paid_amount"))
+    overdue = unpaid & Q(due_on__lt=as_of)
+    totals = (
         batch.of(Invoice.objects.for_tenant(batch.tenant_id))
         .order_by()
-        .values_list("customer_id", "amount", "paid_amount", "due_on")
+        .values("customer_id")
+        .annotate(
+            balance=Sum(open_amount, output_field=MONEY),
+            overdue=Sum(open_amount, filter=overdue, output_field=MONEY),
+            overdue_last=Max("due_on", filter=overdue),
+            next_due=Min("due_on", filter=unpaid & Q(due_on__gte=as_of)),
+        )
+        .values_list("customer_id", "balance", "overdue", "overdue_last", "next_due")
     )
-    for customer_id, amount, paid, due_on in invoices.iterator(chunk_size=20000):
+    for customer_id, balance, overdue_sum, overdue_last, next_due in totals:
         row = rows[customer_id]
-        open_amount = amount - paid
-        row.balance_due += open_amount
-        if open_amount <= 0:
-            continue
-        if due_on < as_of:
-            row.overdue_balance += open_amount
-            row.overdue_last_due_on = max(filter(None, [row.overdue_last_due_on, due_on]))
-        else:
-            row.open_next_due_on = min(filter(None, [row.open_next_due_on, due_on]))
+        row.balance_due = balance or ZERO
+        row.overdue_balance = overdue_sum or ZERO
+        row.overdue_last_due_on = overdue_last
+        row.open_next_due_on = next_due
 
 
 def _save(tenant_id: int, facts: list[CustomerFacts]) -> None:
