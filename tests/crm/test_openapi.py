@@ -32,6 +32,7 @@ EXPECTED_OPERATIONS = {
     ("GET", "/api/quotas"), ("POST", "/api/quotas"),
     ("GET", "/api/quotas/{quota_id}"), ("PATCH", "/api/quotas/{quota_id}"),
     ("DELETE", "/api/quotas/{quota_id}"),
+    ("POST", "/api/quotas/copy-week"), ("POST", "/api/quotas/apply-forward"),
 }  # fmt: skip
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
