@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
 
 from leora.crm.models import Customer, Order, OrderStatus
 from leora.dashboard.widgets.common import money, ref_of, whole, with_attributes
@@ -67,7 +67,8 @@ def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> di
     version = segment_version(ctx.actor.tenant, code)
     members = metric_customers(tenant, code, ctx.actor, today=ctx.today)
     annotated = with_attributes(members, tenant, ctx.today, CADENCE)
-    totals = annotated.aggregate(at_stake=Sum("attr_average_order_value"))
+    # The count and the sum in one statement: each statement compiles the formula's whole expression.
+    totals = annotated.aggregate(at_stake=Sum("attr_average_order_value"), count=Count("pk"))
     rows: list[Customer] = list(
         annotated.annotate(last_order_total=_last_order_total(ctx))
         .select_related("assigned_rep")
@@ -75,7 +76,7 @@ def segment_data(ctx: WidgetContext, code: str, limit: int, order_by: str) -> di
     )
     return {
         "metric": ref_of(code, version),
-        "count": members.count(),
+        "count": totals["count"],
         "usual_order_value_total": money(Decimal(str(totals["at_stake"] or 0))),
         "items": [_row(c) for c in rows],
     }
