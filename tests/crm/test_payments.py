@@ -10,7 +10,7 @@ import pytest
 
 from leora.crm.models import Invoice, Payment
 from leora.crm.services.invoices import invoice_payment_record
-from leora.errors import Forbidden, InvalidInput
+from leora.errors import InvalidInput
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import AuditEvent
 from tests.conftest import World
@@ -100,10 +100,14 @@ def test_an_unknown_method_is_refused_on_method(world: World, invoice: Invoice, 
     assert not Payment.objects.for_tenant(world.acme).exists()
 
 
-def test_a_rep_cannot_record_a_payment(world: World, invoice: Invoice, unscoped: None) -> None:
-    with pytest.raises(Forbidden):
-        invoice_payment_record(actor=actor(world.acme, world.rep1), invoice=invoice, amount=Decimal("5"))
-    assert not Payment.objects.for_tenant(world.acme).exists()
+def test_a_rep_records_a_payment_collected_on_their_round(
+    world: World, invoice: Invoice, unscoped: None
+) -> None:
+    invoice_payment_record(
+        actor=actor(world.acme, world.rep1), invoice=invoice, amount=Decimal("5"), method="cash"
+    )
+    payment = Payment.objects.for_tenant(world.acme).get()
+    assert (payment.amount, payment.method, payment.recorded_by) == (Decimal("5"), "cash", world.rep1)
 
 
 def test_the_api_takes_date_method_and_reference(

@@ -26,8 +26,9 @@ from leora.tenancy.services.audit import audit_record
 
 AUDITED_FIELDS = ["customer", "order", "invoice_number", "amount", "paid_amount", "issued_on", "due_on"]
 PAYMENT_TERMS = timedelta(days=30)
-# Who may record a payment: the office (admins) and the team's managers, not the reps.
-PAYMENT_ROLES = (Role.ADMIN, Role.MANAGER)
+# Who may record a payment: everyone, on the invoices they see. Reps collect cheques and card payments
+# on their rounds; billing itself (creating, correcting, deleting invoices) stays with the office.
+PAYMENT_ROLES = (Role.ADMIN, Role.MANAGER, Role.SALES_REP)
 
 
 def may_record_payment(actor: Actor) -> bool:
@@ -127,12 +128,12 @@ def invoice_payment_record(
     method: str = PaymentMethod.OTHER,
     reference: str = "",
 ) -> Invoice:
-    """Record a payment of ``amount`` received on ``paid_on`` (admins and managers): writes the Payment
-    row and adds it to the invoice's paid amount together; returns the invoice as it now stands.
+    """Record a payment of ``amount`` received on ``paid_on`` on an invoice the actor sees: writes the
+    Payment row and adds it to the invoice's paid amount together; returns the invoice as it now stands.
 
     More than the balance is a 422 on ``amount``; a date after today (the tenant's) a 422 on ``paid_on``.
     """
-    require_role(actor, *PAYMENT_ROLES, message="only admins and managers record payments")
+    require_role(actor, *PAYMENT_ROLES, message="your role may not record payments")
     if amount <= 0:
         raise InvalidInput.on("amount", "must be more than zero")
     today = tenant_today(actor.tenant)

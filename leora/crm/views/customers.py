@@ -14,6 +14,7 @@ from leora.crm.selectors.customer_detail import (
     customer_detail_get,
     customer_page_rows,
 )
+from leora.crm.services.invoices import may_record_payment
 from leora.errors import NotFound
 from leora.pages import actor_of_page, page_slice, render_page
 
@@ -69,7 +70,11 @@ def customer_detail_page(request: HttpRequest, customer_id: int) -> HttpResponse
         detail = customer_detail_get(actor=actor, customer_id=customer_id)
     except NotFound:
         raise Http404("No such customer") from None
-    context = {"detail": detail, "customer": detail.customer}
+    context = {
+        "detail": detail,
+        "customer": detail.customer,
+        "can_record_payment": may_record_payment(actor),
+    }
     return render_page(request, "crm/customers/detail.html", context, fragment="crm/customers/_page.html")
 
 
