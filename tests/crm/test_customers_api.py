@@ -220,3 +220,13 @@ def test_an_email_on_a_reserved_test_domain_is_accepted_and_a_malformed_one_is_4
     response = admin.post("/api/customers", {"name": "B", "email": "not-an-email"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "email"
+
+
+def test_the_customer_search_matches_a_phone_number_however_it_is_written(
+    world: World, api_as: Any, unscoped: None
+) -> None:
+    # The top bar's "see all" opens the customer list with the same text: both find the number.
+    make_customer(world.acme, world.rep1, name="Phone Match Bistro", phone="+1 (415) 555-0103")
+    for text in ("415 555 0103", "5550103", "555-0103"):
+        names = [c["name"] for c in api_as(world.rep1).get("/api/customers", search=text).json()["items"]]
+        assert names == ["Phone Match Bistro"], text

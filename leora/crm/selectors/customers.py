@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from leora.crm.models import Customer
+from leora.crm.selectors.phones import phone_match
 from leora.crm.visibility import get_visible, visible_customers
 from leora.tenancy.actors import Actor
 
@@ -22,14 +23,17 @@ def customer_list(
 ) -> QuerySet[Customer]:
     """Return the customers the actor may see, filtered; ordering is left to the caller."""
     customers = visible_customers(actor).select_related("assigned_rep")
-    if search:
+    if search and search.strip():
         term = search.strip()
+        customers, by_phone = phone_match(customers, "phone", term)
         customers = customers.filter(
             Q(name__icontains=term)
             | Q(account_number__icontains=term)
             | Q(city__icontains=term)
             | Q(email__icontains=term)
             | Q(licence_number__icontains=term)
+            | Q(phone__icontains=term)
+            | by_phone
         )
     if account_type:
         customers = customers.filter(account_type=account_type)

@@ -9,29 +9,22 @@ that there are more), so a search costs at most four small queries whatever the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Value, When
-from django.db.models.functions import Replace
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 
 from leora.crm.models import Contact, Customer, Order, Product
 from leora.crm.selectors.contacts import contact_list
+from leora.crm.selectors.customers import customer_list
 from leora.crm.selectors.orders import order_list
+from leora.crm.selectors.phones import digits_of, phone_match
 from leora.crm.selectors.products import product_list
-from leora.crm.visibility import visible_customers
 from leora.tenancy.actors import Actor
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 100
 GROUP_LIMIT = 5
-# A phone number is matched on its digits once the text has this many, so "555 0103", "5550103" and
-# "(415) 555-0103" find the same customer.
-PHONE_MIN_DIGITS = 3
-# What people type between a phone number's digits; removed from the stored number before comparing.
-PHONE_SEPARATORS = (" ", "-", "(", ")", ".", "+", "/")
-
 M = TypeVar("M", bound=Model)
 
 
@@ -69,27 +62,6 @@ def search_query(text: str | None) -> str:
     return " ".join((text or "").split())[:SEARCH_MAX_LENGTH]
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-def _phone_digits(path: str) -> Replace:
-    expression: F | Replace = F(path)
-    for separator in PHONE_SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))
-    assert isinstance(expression, Replace)
-    return expression
-
-
-def _phone_match(queryset: QuerySet[Any], path: str, term: str) -> tuple[QuerySet[Any], Q]:
-    """Annotate the digits of ``path`` and return the Q matching them, or an always-false Q."""
-    digits = _digits(term)
-    if len(digits) < PHONE_MIN_DIGITS:
-        return queryset, Q(pk__in=[])
-    alias = f"{path}_digits"
-    return queryset.alias(**{alias: _phone_digits(path)}), Q(**{f"{alias}__contains": digits})
-
-
 def _first_match(path: str, term: str) -> Case:
     # Rows whose name starts with the text come before those that only contain it.
     return Case(
@@ -103,18 +75,11 @@ def _group(queryset: QuerySet[M], limit: int) -> SearchGroup[M]:
 
 
 def search_customers(*, actor: Actor, term: str, limit: int = GROUP_LIMIT) -> SearchGroup[Customer]:
-    """Visible customers by name, account number, licence number or phone, names starting with the text
-    first."""
-    customers, by_phone = _phone_match(visible_customers(actor), "phone", term)
-    matches = (
-        Q(name__icontains=term)
-        | Q(account_number__icontains=term)
-        | Q(licence_number__icontains=term)
-        | Q(phone__icontains=term)
-        | by_phone
-    )
+    """The customers the customer list finds for the text (``customer_list``'s search: name, account
+    number, licence, phone, city, email), names starting with the text first."""
     customers = (
-        customers.filter(matches)
+        customer_list(actor=actor, search=term)
+        .select_related(None)
         .only("id", "name", "account_number", "city", "status", "account_type")
         .order_by(_first_match("name", term), "name", "pk")
     )
@@ -123,7 +88,7 @@ def search_customers(*, actor: Actor, term: str, limit: int = GROUP_LIMIT) -> Se
 
 def search_contacts(*, actor: Actor, term: str, limit: int = GROUP_LIMIT) -> SearchGroup[Contact]:
     """Contacts of visible customers by name, email or phone, with their customer."""
-    contacts, by_phone = _phone_match(contact_list(actor=actor), "phone", term)
+    contacts, by_phone = phone_match(contact_list(actor=actor), "phone", term)
     matches = Q(name__icontains=term) | Q(email__icontains=term) | Q(phone__icontains=term) | by_phone
     contacts = (
         contacts.filter(matches)
@@ -147,7 +112,7 @@ def search_orders(*, actor: Actor, term: str, limit: int = GROUP_LIMIT) -> Searc
 
     Order numbers always carry digits, so a text without any finds none and costs no query.
     """
-    if not _digits(term):
+    if not digits_of(term):
         return SearchGroup()
     orders = (
         order_list(actor=actor)
