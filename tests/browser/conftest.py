@@ -6,7 +6,7 @@ launched directly. Without it the tests skip with a loud reason on a workstation
 
 Fixtures:
     browser            one headless Chromium for the browser tests
-    desktop / phone    a fresh page at 1280x800 or 390x844 (touch), closed after the test
+    desktop / phone    a fresh page at 1366x800 or 390x844 (touch), closed after the test
     live_url           the live server's base URL; requesting it (or any page fixture) makes the
                        test transactional so the server thread sees the test's rows
     sign_in(page, email)   logs in through the real login form and waits for the home page
@@ -114,7 +114,7 @@ def _page(browser: Any, live_url: str, **context_options: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def desktop(browser: Any, live_url: str) -> Iterator[Any]:
-    yield from _page(browser, live_url, viewport={"width": 1280, "height": 800})
+    yield from _page(browser, live_url, viewport={"width": 1366, "height": 800})
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@
  *                                its own aria-expanded in step, for disclosures on small screens
  *   data-compact-query           on a filter form: its htmx GETs leave out empty fields (and a
  *                                data-default-sort value of "sort"), so the pushed URL stays short
- *   data-open-details="<id>"     a link or button that opens <details id> (a "New task" button
+ *   data-open-details="<id>"     a link or button that opens <details id> (the calendar's "Add event"
  *                                pointing at its form), on top of whatever the link itself does
  *   data-copy="<id>"             a button that copies the text of element <id> to the clipboard;
  *                                render it hidden: it is shown once this script can work it, and
