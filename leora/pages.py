@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -235,3 +236,19 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback
+
+
+PageView = Callable[..., HttpResponse]
+
+
+def refusals_as_403(view: PageView) -> PageView:
+    """Answer a service's Forbidden as the 403 page, so the services' role checks are the page's too."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from None
+
+    return wrapped

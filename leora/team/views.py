@@ -5,16 +5,13 @@ and services as /api/users; the rules (who may do what) are the services', and a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +19,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from leora.crm.services.books import customers_reassign
-from leora.errors import DomainError, Forbidden, NotFound
-from leora.pages import actor_of_page, form_add_domain_errors, page_slice, render_page, wants_fragment
+from leora.errors import DomainError, NotFound
+from leora.pages import (
+    actor_of_page,
+    form_add_domain_errors,
+    page_slice,
+    refusals_as_403,
+    render_page,
+    wants_fragment,
+)
 from leora.team.selectors import (
     RepPerformance,
     TeamPerformance,
@@ -84,22 +88,6 @@ class PasswordResetForm(forms.Form):
     password = forms.CharField(max_length=128, required=False, strip=False, widget=forms.PasswordInput)
 
 
-View = Callable[..., HttpResponse]
-
-
-def _refusals_as_403(view: View) -> View:
-    """Answer a service's Forbidden as the 403 page, so the services' role checks are the pages' too."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from None
-
-    return wrapped
-
-
 def _leader(request: HttpRequest) -> Actor:
     actor = actor_of_page(request)
     require_role(actor, Role.ADMIN, Role.MANAGER, message="The team pages are for admins and managers.")
@@ -152,7 +140,7 @@ def _list_context(request: HttpRequest, actor: Actor, form: MemberForm | None = 
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_GET
 def team_index(request: HttpRequest) -> HttpResponse:
     actor = _leader(request)
@@ -199,7 +187,7 @@ def _performance_rows(performance: TeamPerformance) -> list[PerformanceRow]:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_GET
 def team_performance_page(request: HttpRequest) -> HttpResponse:
     """Each rep's week against quota, their activities and customers at risk: the Team page loads it
@@ -211,7 +199,7 @@ def team_performance_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def team_add(request: HttpRequest) -> HttpResponse:
     """Add a person; the generated password is shown on the answer itself, once, never via a redirect
@@ -289,7 +277,7 @@ def _detail_context(
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_GET
 def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
@@ -298,7 +286,7 @@ def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
@@ -334,7 +322,7 @@ def team_member_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _leader(request)
@@ -364,7 +352,7 @@ def team_member_reassign(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def team_member_reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
     """Give someone a new password. A generated one is shown on this answer itself, once (never via a

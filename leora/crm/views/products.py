@@ -6,13 +6,10 @@ managers and reps are refused (403).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,13 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leora.crm.models import Product, ProductCategory
 from leora.crm.selectors.products import product_get, product_list
 from leora.crm.services.products import product_create, product_update
-from leora.errors import DomainError, Forbidden, NotFound
+from leora.errors import DomainError, NotFound
 from leora.pages import (
     actor_of_page,
     form_add_domain_errors,
     form_page,
     form_saved,
     page_slice,
+    refusals_as_403,
     render_page,
     safe_next,
 )
@@ -35,21 +33,6 @@ from leora.tenancy.models import Role
 
 SEARCH_MAX_LENGTH = 100
 ACTIVE_FILTERS = {"yes": True, "no": False}
-
-View = Callable[..., HttpResponse]
-
-
-def _refusals_as_403(view: View) -> View:
-    """Answer a service's Forbidden as the 403 page, so the services' role checks are the page's too."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from None
-
-    return wrapped
 
 
 def _admin(request: HttpRequest) -> Actor:
@@ -103,7 +86,7 @@ def _list_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_GET
 def product_list_page(request: HttpRequest) -> HttpResponse:
     actor = _admin(request)
@@ -131,7 +114,7 @@ def _form_page(
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_http_methods(["GET", "POST"])
 def product_new(request: HttpRequest) -> HttpResponse:
     actor = _admin(request)
@@ -160,7 +143,7 @@ def product_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_http_methods(["GET", "POST"])
 def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
     actor = _admin(request)

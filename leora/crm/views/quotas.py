@@ -7,17 +7,14 @@ reps are refused (403). Reads and writes go through the quota selectors and serv
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -39,6 +36,7 @@ from leora.pages import (
     add_event,
     add_toast,
     form_add_domain_errors,
+    refusals_as_403,
     wants_fragment,
 )
 from leora.tenancy.actors import Actor, require_role
@@ -54,21 +52,6 @@ WEEKS_REACHABLE = 260
 AMOUNT_HINT = "Enter an amount, such as 5000"
 # A currency sign typed before an amount ("$5,000", "€1200").
 _AMOUNT_NOISE = re.compile(r"^[^\d.+-]+")
-
-View = Callable[..., HttpResponse]
-
-
-def _refusals_as_403(view: View) -> View:
-    """Answer a service's Forbidden as the 403 page, so the services' role checks are the page's too."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from None
-
-    return wrapped
 
 
 def _leader(request: HttpRequest) -> Actor:
@@ -282,7 +265,7 @@ def _page_context(
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_GET
 def quota_list_page(request: HttpRequest) -> HttpResponse:
     actor = _leader(request)
@@ -300,7 +283,7 @@ def _first_error(exc: DomainError) -> str:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def quota_cell_save(request: HttpRequest) -> HttpResponse:
     """Save one cell: an amount sets the target, an empty cell removes it. An htmx request gets the
@@ -393,7 +376,7 @@ def _bulk_answer(
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def quota_copy(request: HttpRequest) -> HttpResponse:
     """Copy last week's targets into this week, or this week's into next week."""
@@ -415,7 +398,7 @@ def quota_copy(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@_refusals_as_403
+@refusals_as_403
 @require_POST
 def quota_apply(request: HttpRequest) -> HttpResponse:
     """Apply one person's target of a week to the weeks after it."""
