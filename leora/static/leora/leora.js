@@ -195,6 +195,12 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
+    if (detail.target && detail.target.id === "form-modal-body" && !detail.swapOverride) {
+      // Settle in the same task as the swap: htmx binds the form's own triggers and scripts while
+      // settling, and the field already has the focus (see afterSwap), so with the default delay
+      // the first keys typed could land before anything listens to them.
+      detail.swapOverride = "innerHTML settle:0ms";
+    }
     if (detail.xhr && detail.xhr.status === 422 && detail.elt.closest && detail.elt.closest("[data-swap-422]")) {
       detail.shouldSwap = true;
       detail.isError = false;

@@ -238,6 +238,9 @@
       var option = event.target.closest('[role="option"]:not([aria-disabled="true"])');
       if (option) choose(option);
     });
+    // The search box has the focus as soon as the modal opens, a moment before this runs: what was
+    // typed in between is searched now.
+    if (input.value.trim()) search();
   }
 
   function init(form) {
