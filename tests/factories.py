@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from leora.crm.facts import facts_deferred
 from leora.crm.models import (
     Activity,
     CalendarEvent,
@@ -69,24 +70,26 @@ def make_order(
     **fields: Any,
 ) -> Order:
     tenant = customer.tenant
-    order = Order.objects.create_for(
-        tenant,
-        customer=customer,
-        order_number=fields.pop("order_number", f"SO-{next(_seq):06d}"),
-        order_date=order_date or timezone.localdate(),
-        **fields,
-    )
-    total = Decimal("0")
-    for product, quantity in lines or []:
-        line_total = product.unit_price * quantity
-        OrderLine.objects.create_for(
-            tenant, order=order, product=product, quantity=quantity, unit_price=product.unit_price,
-            line_total=line_total,
-        )  # fmt: skip
-        total += line_total
-    if lines:
-        order.total = total
-        order.save(update_fields=["total"])
+    # As the order services do: the customer's facts are refreshed once, not once per row.
+    with facts_deferred():
+        order = Order.objects.create_for(
+            tenant,
+            customer=customer,
+            order_number=fields.pop("order_number", f"SO-{next(_seq):06d}"),
+            order_date=order_date or timezone.localdate(),
+            **fields,
+        )
+        total = Decimal("0")
+        for product, quantity in lines or []:
+            line_total = product.unit_price * quantity
+            OrderLine.objects.create_for(
+                tenant, order=order, product=product, quantity=quantity, unit_price=product.unit_price,
+                line_total=line_total,
+            )  # fmt: skip
+            total += line_total
+        if lines:
+            order.total = total
+            order.save(update_fields=["total"])
     return order
 
 
