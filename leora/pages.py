@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from leora import converters  # noqa: F401  (registers the <id:...> converter of page URLs)
 from leora.errors import DomainError, Forbidden
 from leora.tenancy.actors import Actor
 

@@ -3,12 +3,13 @@ library previews) and the drilldown page behind each number."""
 
 from django.urls import path
 
+from leora import converters  # noqa: F401  (the <id:...> converter)
 from leora.dashboard import drilldown_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("dashboard/widgets/<int:widget_id>/body/", views.widget_body, name="dashboard_widget_body"),
-    path("dashboard/widgets/<int:widget_id>/card/", views.widget_card, name="dashboard_widget_card"),
+    path("dashboard/widgets/<id:widget_id>/body/", views.widget_body, name="dashboard_widget_body"),
+    path("dashboard/widgets/<id:widget_id>/card/", views.widget_card, name="dashboard_widget_card"),
     path(
         "dashboard/widgets/preview/<str:widget_type>/", views.widget_preview, name="dashboard_widget_preview"
     ),

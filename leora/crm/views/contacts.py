@@ -139,8 +139,8 @@ def contact_make_primary(request: HttpRequest, contact_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("customers/<int:customer_id>/contacts/new/", customer_contact_new, name="customer_contact_new"),
-    path("contacts/<int:contact_id>/edit/", contact_edit, name="contact_edit"),
-    path("contacts/<int:contact_id>/remove/", contact_remove, name="contact_remove"),
-    path("contacts/<int:contact_id>/primary/", contact_make_primary, name="contact_make_primary"),
+    path("customers/<id:customer_id>/contacts/new/", customer_contact_new, name="customer_contact_new"),
+    path("contacts/<id:contact_id>/edit/", contact_edit, name="contact_edit"),
+    path("contacts/<id:contact_id>/remove/", contact_remove, name="contact_remove"),
+    path("contacts/<id:contact_id>/primary/", contact_make_primary, name="contact_make_primary"),
 ]

@@ -259,6 +259,6 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("customers/<int:customer_id>/activities/new/", customer_activity_new, name="customer_activity_new"),
-    path("customers/<int:customer_id>/edit/", customer_edit, name="customer_edit"),
+    path("customers/<id:customer_id>/activities/new/", customer_activity_new, name="customer_activity_new"),
+    path("customers/<id:customer_id>/edit/", customer_edit, name="customer_edit"),
 ]

@@ -80,5 +80,5 @@ def customer_detail_page(request: HttpRequest, customer_id: int) -> HttpResponse
 
 urlpatterns: list[URLPattern] = [
     path("customers/", customer_list_page, name="customer_list"),
-    path("customers/<int:customer_id>/", customer_detail_page, name="customer_detail"),
+    path("customers/<id:customer_id>/", customer_detail_page, name="customer_detail"),
 ]

@@ -109,5 +109,5 @@ def invoice_payment_new(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("invoices/<int:invoice_id>/payments/new/", invoice_payment_new, name="invoice_payment_new"),
+    path("invoices/<id:invoice_id>/payments/new/", invoice_payment_new, name="invoice_payment_new"),
 ]

@@ -509,8 +509,8 @@ def order_product_options(request: HttpRequest) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("orders/", order_list_page, name="order_list"),
     path("orders/product-options/", order_product_options, name="order_product_options"),
-    path("orders/<int:order_id>/", order_detail_page, name="order_detail"),
-    path("orders/<int:order_id>/edit/", order_edit, name="order_edit"),
-    path("orders/<int:order_id>/cancel/", order_cancel, name="order_cancel"),
-    path("customers/<int:customer_id>/orders/new/", customer_order_new, name="customer_order_new"),
+    path("orders/<id:order_id>/", order_detail_page, name="order_detail"),
+    path("orders/<id:order_id>/edit/", order_edit, name="order_edit"),
+    path("orders/<id:order_id>/cancel/", order_cancel, name="order_cancel"),
+    path("customers/<id:customer_id>/orders/new/", customer_order_new, name="customer_order_new"),
 ]

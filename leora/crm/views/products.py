@@ -170,5 +170,5 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("products/", product_list_page, name="product_list"),
     path("products/new/", product_new, name="product_new"),
-    path("products/<int:product_id>/edit/", product_edit, name="product_edit"),
+    path("products/<id:product_id>/edit/", product_edit, name="product_edit"),
 ]

@@ -376,6 +376,6 @@ urlpatterns = [
     path("tasks/", task_index, name="task_list"),
     path("tasks/new/", task_new, name="task_new"),
     path("tasks/customer-options/", task_customer_options, name="task_customer_options"),
-    path("tasks/<int:task_id>/complete/", task_complete_view, name="task_complete"),
-    path("tasks/<int:task_id>/reopen/", task_reopen_view, name="task_reopen"),
+    path("tasks/<id:task_id>/complete/", task_complete_view, name="task_complete"),
+    path("tasks/<id:task_id>/reopen/", task_reopen_view, name="task_reopen"),
 ]

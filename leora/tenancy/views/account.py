@@ -164,5 +164,5 @@ urlpatterns = [
     path("profile/", account_profile, name="account_profile"),
     path("password/", account_password, name="account_password"),
     path("tokens/", account_token_create, name="account_token_create"),
-    path("tokens/<int:token_id>/revoke/", account_token_revoke, name="account_token_revoke"),
+    path("tokens/<id:token_id>/revoke/", account_token_revoke, name="account_token_revoke"),
 ]
