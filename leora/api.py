@@ -14,13 +14,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 from leora.crm.api import router as crm_router
 from leora.dashboard.api import router as dashboard_router
 from leora.dashboard.sales_api import router as sales_router
+from leora.enrichment.api import router as enrichment_router
 from leora.errors import DomainError
+from leora.extraction.api import router as extraction_router
+from leora.imports.api import router as imports_router
 from leora.jobs.api import router as jobs_router
 from leora.metrics.api import router as metrics_router
 from leora.notifications.api import router as notifications_router
+from leora.notifications.preferences_api import router as notification_preferences_router
+from leora.reports.api import router as reports_router
 from leora.team.api import router as team_router
 from leora.tenancy.api import router as tenancy_router
 from leora.tenancy.auth import API_AUTH
+from leora.webhooks.api import router as webhooks_router
 
 
 class LocalSwagger(Swagger):
@@ -105,5 +111,11 @@ api.add_router("/metrics", metrics_router, tags=["metrics"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/users", team_router, tags=["users"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/me/notification-preferences", notification_preferences_router, tags=["notifications"])
+api.add_router("/extractions", extraction_router, tags=["extractions"])
+api.add_router("/imports", imports_router, tags=["imports"])
+api.add_router("/reports", reports_router, tags=["reports"])
+api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
+api.add_router("/enrichment", enrichment_router, tags=["enrichment"])
 api.add_router("/dashboard/widgets", dashboard_router, tags=["dashboard"])
 api.add_router("/sales/dashboard", sales_router, tags=["dashboard"])

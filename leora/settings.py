@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "leora.metrics",
     "leora.jobs",
     "leora.notifications",
+    "leora.extraction",
+    "leora.imports",
+    "leora.reports",
+    "leora.webhooks",
+    "leora.enrichment",
     "django_tasks",
 ]
 

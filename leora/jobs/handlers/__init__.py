@@ -1,15 +1,10 @@
-"""Job handlers, one module per job type (or family); importing this package registers them all."""
+"""The queue's own job types (system upkeep, diagnostics, Django tasks, customer facts); importing this
+package registers them. Business job types live with their feature apps (extraction, imports, reports,
+webhooks, enrichment, notifications), each registering its handler in its AppConfig.ready."""
 
 from leora.jobs.handlers import (  # noqa: F401
-    account_type_update,
-    bulk_import,
-    customer_enrichment,
     customer_facts,
     diagnostic,
     django_task,
-    image_extraction,
-    notification_digest,
-    report_generation,
     system,
-    webhook_dispatch,
 )

@@ -1,0 +1,1 @@
+"""What Leora derives about each account: cadence, RFM, health, account type."""

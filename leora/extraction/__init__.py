@@ -1,0 +1,1 @@
+"""Business card and licence scanning: upload, OCR, review and apply."""

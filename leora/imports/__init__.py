@@ -1,0 +1,1 @@
+"""CSV and Excel imports of customers, contacts, products and orders."""

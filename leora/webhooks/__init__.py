@@ -1,0 +1,1 @@
+"""Tenant webhook subscriptions and their signed, retried deliveries."""
