@@ -197,6 +197,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leora <noreply@leora.localho
 LEORA_ENFORCE_TENANT_SCOPES = env_bool("LEORA_ENFORCE_TENANT_SCOPES", True)
 LEORA_LOGIN_MAX_FAILURES = env_int("LEORA_LOGIN_MAX_FAILURES", 5)
 LEORA_LOGIN_WINDOW_SECONDS = env_int("LEORA_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Webhooks may call private, loopback and link-local addresses only when allowed (see docs/webhooks.md).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS", [])
 
 LOGGING = {
     "version": 1,

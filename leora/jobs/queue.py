@@ -29,6 +29,7 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from leora.errors import InvalidInput
+from leora.events import event_emit
 from leora.jobs.conf import job_setting
 from leora.jobs.models import UNFINISHED, Job, JobStatus, ScheduleRun, WorkerHeartbeat
 from leora.jobs.registry import JobType, get_type, type_names
@@ -401,6 +402,12 @@ def _on_final_failure(job: Job) -> None:
             log.exception("event=job.notify_failed job=%s", job_id)
 
     transaction.on_commit(notify)
+    event_emit(
+        tenant_id=job.tenant_id, event="job.failed",
+        data={
+            "job_id": str(job.pk), "type": job.type, "attempts": job.attempts, "error": job.last_error[:500],
+        },
+    )  # fmt: skip
 
 
 def job_finish_cancelled(*, job: Job, worker_id: str, now: datetime | None = None) -> bool:

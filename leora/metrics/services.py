@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from leora.errors import Conflict, FieldError, InvalidInput, NotFound
+from leora.events import event_emit
 from leora.metrics import cache
 from leora.metrics.defaults import TEMPLATES
 from leora.metrics.evaluation import analyse_for_tenant, metric_count, metric_customers, metric_values
@@ -251,6 +252,12 @@ def metric_update(
         before=_snapshot(current), after=_snapshot(version),
     )  # fmt: skip
     cache.bump("definitions", actor.tenant.pk)
+    event_emit(
+        tenant_id=actor.tenant.pk, event="metric.updated",
+        data={
+            "code": definition.code, "name": version.name, "kind": version.kind, "version": version.version,
+        },
+    )  # fmt: skip
     return UpdateResult(definition=definition, version=version, created=True)
 
 

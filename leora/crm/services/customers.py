@@ -17,6 +17,7 @@ from leora.crm.services.common import (
     snapshot,
 )
 from leora.errors import Conflict, FieldError, Forbidden
+from leora.events import event_emit
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services.audit import audit_record
@@ -25,6 +26,15 @@ AUDITED_FIELDS = [
     "name", "account_number", "account_type", "status", "assigned_rep", "territory", "street", "city",
     "region", "postal_code", "country", "phone", "email", "licence_number", "licence_type", "notes",
 ]  # fmt: skip
+
+
+def _event_data(customer: Customer) -> dict[str, Any]:
+    # What a webhook subscriber receives (docs/webhooks.md): ids and names, no contact details.
+    return {
+        "id": customer.pk, "account_number": customer.account_number, "name": customer.name,
+        "account_type": customer.account_type, "status": customer.status,
+        "assigned_rep_id": customer.assigned_rep_id,
+    }  # fmt: skip
 
 
 @transaction.atomic
@@ -71,6 +81,7 @@ def customer_create(
         tenant=actor.tenant, actor=actor.user, action="customer.create", obj=customer,
         after=snapshot(customer, AUDITED_FIELDS),
     )  # fmt: skip
+    event_emit(tenant_id=actor.tenant.pk, event="customer.created", data=_event_data(customer))
     return customer
 
 
@@ -110,6 +121,9 @@ def customer_update(*, actor: Actor, customer: Customer, changes: dict[str, Any]
         tenant=actor.tenant, actor=actor.user, action="customer.update", obj=customer,
         before=before, after=snapshot(customer, AUDITED_FIELDS),
     )  # fmt: skip
+    changed = sorted("assigned_rep_id" if name == "assigned_rep" else name for name in diff)
+    data = {**_event_data(customer), "changed": changed}
+    event_emit(tenant_id=actor.tenant.pk, event="customer.updated", data=data)
     return customer
 
 

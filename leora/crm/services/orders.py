@@ -21,6 +21,7 @@ from leora.crm.services.common import (
 )
 from leora.crm.signals import book_changed
 from leora.errors import Conflict, FieldError, InvalidInput
+from leora.events import event_emit
 from leora.tenancy.actors import Actor
 from leora.tenancy.calendar import tenant_today
 from leora.tenancy.models import User
@@ -149,6 +150,16 @@ def order_create(
     audit_record(
         tenant=actor.tenant, actor=actor.user, action="order.create", obj=order,
         after=_audit_state(order, priced),
+    )  # fmt: skip
+    event_emit(
+        tenant_id=actor.tenant.pk, event="order.created",
+        data={
+            "id": order.pk, "order_number": order.order_number, "customer_id": customer.pk,
+            "customer_name": customer.name, "order_date": order.order_date.isoformat(),
+            "status": order.status,
+            "total": str(order.total), "currency": actor.tenant.currency, "rep_id": order.rep_id,
+            "lines": len(priced),
+        },
     )  # fmt: skip
     return order
 

@@ -20,6 +20,7 @@ from leora.crm.models import OPEN_TASK_STATUSES, Customer, Task, TaskStatus
 from leora.crm.services.common import changed_fields, snapshot, visible_customer
 from leora.crm.signals import book_changed
 from leora.errors import FieldError, Forbidden
+from leora.events import event_emit
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import User
 from leora.tenancy.selectors.members import assignable_person
@@ -95,7 +96,19 @@ def task_create(
         tenant=actor.tenant, actor=actor.user, action="task.create", obj=task,
         after=snapshot(task, AUDITED_FIELDS),
     )  # fmt: skip
+    _emit_assigned(actor, task)
     return task
+
+
+def _emit_assigned(actor: Actor, task: Task) -> None:
+    # What a webhook subscriber receives (docs/webhooks.md).
+    data = {
+        "id": task.pk, "title": task.title, "assigned_to_id": task.assigned_to_id,
+        "assigned_by_id": task.assigned_by_id, "customer_id": task.customer_id,
+        "due_date": task.due_date.isoformat() if task.due_date else None, "priority": task.priority,
+        "status": task.status,
+    }  # fmt: skip
+    event_emit(tenant_id=actor.tenant.pk, event="task.assigned", data=data)
 
 
 def _status_fields(task: Task, status: str) -> dict[str, Any]:
@@ -131,6 +144,8 @@ def task_update(*, actor: Actor, task: Task, changes: dict[str, Any]) -> Task:
         tenant=actor.tenant, actor=actor.user, action="task.update", obj=task,
         before=before, after=snapshot(task, AUDITED_FIELDS),
     )  # fmt: skip
+    if "assigned_to" in diff:
+        _emit_assigned(actor, task)
     return task
 
 
