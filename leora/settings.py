@@ -197,6 +197,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leora <noreply@leora.localho
 LEORA_ENFORCE_TENANT_SCOPES = env_bool("LEORA_ENFORCE_TENANT_SCOPES", True)
 LEORA_LOGIN_MAX_FAILURES = env_int("LEORA_LOGIN_MAX_FAILURES", 5)
 LEORA_LOGIN_WINDOW_SECONDS = env_int("LEORA_LOGIN_WINDOW_SECONDS", 15 * 60)
+# Where people reach this install: the links in emails start with it (no trailing slash).
+LEORA_BASE_URL = env_str("LEORA_BASE_URL", "http://localhost:8000").rstrip("/")
 # Webhooks may call private, loopback and link-local addresses only when allowed (see docs/webhooks.md).
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS", [])
@@ -224,7 +226,8 @@ JOB_SCHEDULE = [
     # Just after midnight: the facts' rolling windows are those of the new day.
     {"name": "customer_facts", "cron": "5 0 * * *", "type": "customer_facts_rebuild", "per_tenant": True},
     {"name": "account_type_update", "cron": "0 2 * * *", "type": "account_type_update", "per_tenant": True},
-    {"name": "notification_digest", "cron": "0 7 * * *", "type": "notification_digest", "per_tenant": True},
+    # Hourly: each run sends the digest of the people whose chosen hour it is in the tenant's timezone.
+    {"name": "notification_digest", "cron": "0 * * * *", "type": "notification_digest", "per_tenant": True},
     {"name": "cleanup", "cron": "17 * * * *", "type": "cleanup"},
     {"name": "recover_leases", "cron": "*/5 * * * *", "type": "recover_leases"},
 ]

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from leora.errors import NotFound
-from leora.notifications.models import Notification
+from leora.notifications.models import (
+    DEFAULT_DIGEST_HOUR,
+    Digest,
+    Notification,
+    NotificationPreference,
+)
 from leora.tenancy.actors import Actor
 
 NOTIFICATION_ORDERING = {"created_at", "read_at", "kind"}
@@ -42,3 +47,26 @@ def notification_get(*, actor: Actor, notification_id: int) -> Notification:
 def notification_unread_count(*, actor: Actor) -> int:
     """Return how many of the actor's notifications are still unread."""
     return _inbox(actor).filter(read_at__isnull=True).count()
+
+
+def notification_preference_get(*, actor: Actor) -> NotificationPreference:
+    """Return the actor's preferences in their tenant; an unsaved row with the defaults when they
+    never changed them."""
+    preference = NotificationPreference.objects.for_tenant(actor.tenant).filter(user_id=actor.user.pk).first()
+    if preference is None:
+        preference = NotificationPreference(
+            tenant=actor.tenant, user=actor.user, digest_enabled=True, digest_hour=DEFAULT_DIGEST_HOUR
+        )
+    return preference
+
+
+def digest_get(*, actor: Actor, digest_id: int) -> Digest:
+    """Return one of the actor's sent digests; anyone else's, or another tenant's, answers NotFound."""
+    digest = (
+        Digest.objects.for_tenant(actor.tenant)
+        .filter(user_id=actor.user.pk, pk=digest_id, sent_at__isnull=False)
+        .first()
+    )
+    if digest is None:
+        raise NotFound("digest not found")
+    return digest

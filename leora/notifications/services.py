@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from leora.errors import NotFound
+from leora.errors import InvalidInput, NotFound
 from leora.jobs.conf import job_setting
 from leora.jobs.models import Job, JobStatus
-from leora.notifications.models import EmailThrottle, Notification
+from leora.notifications.models import EmailThrottle, Notification, NotificationPreference
+from leora.notifications.selectors import notification_preference_get
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import Membership, Role, Tenant, User
 
@@ -126,3 +127,36 @@ def notification_mark_all_read(*, actor: Actor, now: datetime | None = None) -> 
         .filter(user_id=actor.user.pk, read_at__isnull=True)
         .update(read_at=now or timezone.now())
     )
+
+
+# Preferences are a person's own settings, not business data: no audit event.
+@transaction.atomic
+def notification_preference_update(
+    *, actor: Actor, digest_enabled: bool | None = None, digest_hour: int | None = None
+) -> NotificationPreference:
+    """Change the actor's digest settings (None leaves a setting as it is); return the saved row.
+
+    ``digest_hour`` is an hour of the day in the tenant's timezone, 0 to 23 (422 naming it otherwise).
+    """
+    if digest_hour is not None and not 0 <= digest_hour <= 23:
+        raise InvalidInput.on("digest_hour", "Choose an hour from 0 to 23.")
+    preference = notification_preference_get(actor=actor)
+    if digest_enabled is not None:
+        preference.digest_enabled = digest_enabled
+    if digest_hour is not None:
+        preference.digest_hour = digest_hour
+    preference.updated_at = timezone.now()
+    if preference.pk is None:
+        # Two first saves at once: the unique (tenant, user) lets one insert; the other updates it.
+        NotificationPreference.objects.for_tenant(actor.tenant).update_or_create(
+            tenant=actor.tenant,
+            user=actor.user,
+            defaults={
+                "digest_enabled": preference.digest_enabled,
+                "digest_hour": preference.digest_hour,
+                "updated_at": preference.updated_at,
+            },
+        )
+        return notification_preference_get(actor=actor)
+    preference.save(update_fields=["digest_enabled", "digest_hour", "updated_at"])
+    return preference
