@@ -37,7 +37,8 @@ def test_an_admin_adds_a_product_and_changes_its_price_and_status(
     page = desktop
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, "admin@acme.test")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
+    page.locator(".navmenu-button").click()
+    page.get_by_role("navigation", name="More pages").get_by_role("link", name="Products").click()
     page.wait_for_url("**/products/")
     screenshot(page, "products-desktop")
     page.evaluate("window.__sameDocument = true")

@@ -56,3 +56,44 @@ def test_the_desktop_top_bar_keeps_the_user_menu_on_one_line(
         assert page.locator(".usermenu .who-name").evaluate("el => el.scrollWidth <= el.clientWidth")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"top-bar-desktop-{width}", full_page=False)
+
+
+def test_the_more_menu_opens_closes_on_escape_and_marks_the_current_page(
+    world: World, desktop: Any, phone: Any, sign_in: Any, screenshot: Any
+) -> None:
+    # given: an admin on the Jobs page, one of the pages behind "More"
+    page = desktop
+    sign_in(page, "admin@acme.test")
+    page.goto(page.url.rstrip("/") + "/jobs/")
+    more = page.locator(".navmenu-button")
+    assert more.evaluate("el => getComputedStyle(el).boxShadow") != "none"
+
+    # when: the menu is opened
+    more.click()
+    menu = page.get_by_role("navigation", name="More pages")
+    menu.get_by_role("link", name="Imports").wait_for(state="visible")
+    screenshot(page, "top-bar-more-desktop", full_page=False)
+    box = menu.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1366
+
+    # then: Escape closes it and gives the focus back to its button
+    page.keyboard.press("Escape")
+    menu.wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.classList.contains('navmenu-button')")
+
+    # and on a phone the same links open inside the menu panel
+    sign_in(phone, "admin@acme.test")
+    phone.get_by_role("button", name="Menu").click()
+    # every everyday link is still listed above the menu, none squeezed out of the panel
+    phone.get_by_role("navigation", name="Main").get_by_role("link", name="Quotas").wait_for(state="visible")
+    phone.locator(".navmenu-button").click()
+    phone_menu = phone.get_by_role("navigation", name="More pages")
+    phone_menu.get_by_role("link", name="Webhooks").wait_for(state="visible")
+    screenshot(phone, "top-bar-more-phone", full_page=False)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_rep_has_no_more_menu(world: World, desktop: Any, sign_in: Any) -> None:
+    sign_in(desktop, "rep1@acme.test")
+    assert desktop.locator(".navmenu").count() == 0
+    assert desktop.get_by_role("navigation", name="Main").get_by_role("link", name="Scan").is_visible()

@@ -136,6 +136,23 @@
     toggle.addEventListener("click", function () {
       setOpen(toggle.getAttribute("aria-expanded") !== "true");
     });
+    // The "More" menu closes when focus or a click goes elsewhere, and on Escape (back to its button).
+    var menu = document.querySelector("[data-navmenu]");
+    if (menu) {
+      document.addEventListener("click", function (event) {
+        if (menu.open && !menu.contains(event.target)) menu.open = false;
+      });
+      menu.addEventListener("focusout", function (event) {
+        if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+      });
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open) {
+          event.stopPropagation();
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+    }
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && panel.classList.contains("open")) {
         setOpen(false);
