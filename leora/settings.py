@@ -197,6 +197,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Leora <noreply@leora.localho
 LEORA_ENFORCE_TENANT_SCOPES = env_bool("LEORA_ENFORCE_TENANT_SCOPES", True)
 LEORA_LOGIN_MAX_FAILURES = env_int("LEORA_LOGIN_MAX_FAILURES", 5)
 LEORA_LOGIN_WINDOW_SECONDS = env_int("LEORA_LOGIN_WINDOW_SECONDS", 15 * 60)
+LEORA_OCR_ENGINE = env_str("LEORA_OCR_ENGINE", "rapidocr")  # rapidocr or tesseract: the scans' OCR engine
 # Where people reach this install: the links in emails start with it (no trailing slash).
 LEORA_BASE_URL = env_str("LEORA_BASE_URL", "http://localhost:8000").rstrip("/")
 # Webhooks may call private, loopback and link-local addresses only when allowed (see docs/webhooks.md).
