@@ -1,5 +1,7 @@
 # Leora: `make demo` serves a seeded demo, `make test` runs lint, types and the whole suite.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The suite runs in this many processes (pytest-xdist), each with its own test database.
+TEST_PROCESSES ?= 2
 VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
@@ -42,7 +44,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES)
 
 bench: install-dev
 	$(BIN)/pip install --quiet -e '.[bench]'
