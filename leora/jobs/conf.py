@@ -9,7 +9,15 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     "JOB_PROCESSOR_API_KEY": "",
     "JOB_LEASE_SECONDS": 60,
-    "JOB_POLL_INTERVAL_SECONDS": 0.5,
+    # The longest wait between polls when no notification can wake the worker (SQLite, or PostgreSQL
+    # while its listener reconnects); right after work it polls every JOB_POLL_MIN_SECONDS, doubling.
+    "JOB_POLL_INTERVAL_SECONDS": 1.0,
+    "JOB_POLL_MIN_SECONDS": 0.01,
+    # With LISTEN working, the safety-net poll (a lost notification) comes this often.
+    "JOB_LISTEN_POLL_SECONDS": 30.0,
+    # Workers LISTEN on PostgreSQL; turn off behind a pooler that cannot carry it (pgbouncer in
+    # transaction mode): they then poll adaptively, as on SQLite.
+    "JOB_LISTEN": True,
     "JOB_BACKOFF_BASE_SECONDS": 10,
     "JOB_BACKOFF_MAX_SECONDS": 3600,
     "JOB_BACKOFF_JITTER": 0.25,

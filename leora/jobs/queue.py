@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel
 
@@ -33,6 +33,7 @@ from leora.events import event_emit
 from leora.jobs.conf import job_setting
 from leora.jobs.models import UNFINISHED, Job, JobStatus, ScheduleRun, WorkerHeartbeat
 from leora.jobs.registry import JobType, get_type, type_names
+from leora.jobs.wakeup import notify_ready
 from leora.schema_types import validated
 from leora.tenancy.models import Tenant, User
 
@@ -142,6 +143,7 @@ def job_enqueue(
         try:
             with transaction.atomic():
                 job = Job.objects.create(**fields)
+                notify_ready(inserted=True)
         except IntegrityError:
             # Another enqueue with the same key committed between our check and our insert.
             existing = _unfinished_with_key(tenant_id, job_type, idempotency_key)
@@ -150,6 +152,7 @@ def job_enqueue(
             return existing
     else:
         job = Job.objects.create(**fields)
+        notify_ready(inserted=True)
     log_event("enqueued", job, priority=job.priority)
     return job
 
@@ -180,6 +183,8 @@ def job_enqueue_many(
     ]
     with transaction.atomic():
         Job.objects.bulk_create(rows, batch_size=batch_size)
+        if rows:
+            notify_ready(inserted=True)
     return len(rows)
 
 
@@ -253,6 +258,18 @@ def job_claim(
     for job in jobs:
         log_event("started", job, worker=worker_id, attempt=job.attempts)
     return jobs
+
+
+def job_next_due(*, types: Sequence[str] | None = None) -> datetime | None:
+    """Return the earliest ``run_after`` of the pending jobs (of ``types``), or None when none is pending.
+
+    An idle worker's one query per poll: due now means claim, due later means sleep until then.
+    """
+    pending = Job.objects.filter(status=JobStatus.PENDING)
+    if types:
+        pending = pending.filter(type__in=list(types))
+    due: datetime | None = pending.aggregate(due=Min("run_after"))["due"]
+    return due
 
 
 def _completed_fields(now: datetime) -> dict[str, Any]:
@@ -372,6 +389,9 @@ def job_fail(
         fields.update(status=JobStatus.FAILED, finished_at=now)
     if not _update_held(job, worker_id=worker_id, action="fail", fields=fields):
         return None
+    if job.status == JobStatus.PENDING:
+        # Idle workers learn of the retry's run_after now and wake for it then.
+        notify_ready()
     if job.status == JobStatus.FAILED:
         log_event("failed", job, worker=worker_id, attempt=job.attempts, error=fields["last_error"])
         _on_final_failure(job)
@@ -437,6 +457,8 @@ def job_release(*, jobs: Sequence[Job], worker_id: str, now: datetime | None = N
             started_at=None,
             run_after=now,
         )
+        if released:
+            notify_ready()
     for job in jobs:
         log_event("released", job, worker=worker_id)
     return released
@@ -500,6 +522,7 @@ def job_recover(*, now: datetime | None = None, limit: int = 500) -> tuple[int, 
                 _on_final_failure(job)
             elif job.status == JobStatus.PENDING:
                 requeued += 1
+                notify_ready()
         log_event("recovered", job, status=job.status, attempt=job.attempts, worker=entry["worker"])
     return requeued, failed
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from leora.errors import Conflict, FieldError, InvalidInput
 from leora.jobs.models import Job, JobStatus
 from leora.jobs.queue import cancelled_fields, job_enqueue, log_event, require_type
+from leora.jobs.wakeup import notify_ready
 from leora.tenancy.actors import Actor, require_role
 from leora.tenancy.models import Role
 from leora.tenancy.services.audit import audit_record
@@ -117,6 +118,7 @@ def job_retry(*, actor: Actor, job: Job, now: datetime | None = None) -> Job:
         ) from None
     if not updated:
         raise Conflict("the job changed meanwhile; reload and try again")
+    notify_ready()
     job.refresh_from_db()
     log_event("retried", job, by=actor.user.pk)
     audit_record(

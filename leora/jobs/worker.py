@@ -1,11 +1,16 @@
 """The worker process: N threads claiming and running jobs, one housekeeping loop.
 
 Each thread claims a small batch, runs the jobs one after another and completes the successful ones
-together (one transaction for the batch). The main thread renews the leases of every job the process
-holds, passes cancel requests on to the running handlers, recovers the expired leases of dead
-workers and enqueues the schedule's due slots. On SIGTERM/SIGINT the worker stops claiming, lets
-each thread finish the job it is running, gives back the jobs it claimed but had not started, and
-exits; a second signal exits at once (leases then expire and other workers take the jobs back).
+together (one transaction for the batch). An idle thread waits to be woken (leora/jobs/wakeup.py): on
+PostgreSQL by the process's listener thread at the commit of every enqueue, on any database by an
+enqueue made in this process; and at the earliest pending ``run_after``. One idle thread at a time
+keeps that time and polls: every JOB_LISTEN_POLL_SECONDS as a safety net while the listener works,
+otherwise adaptively (JOB_POLL_MIN_SECONDS right after work, doubling up to the poll interval).
+The main thread renews the leases of every job the process holds, passes cancel requests on to the
+running handlers, recovers the expired leases of dead workers and enqueues the schedule's due slots.
+On SIGTERM/SIGINT the worker stops claiming, lets each thread finish the job it is running, gives back
+the jobs it claimed but had not started, and exits; a second signal exits at once (leases then expire and
+other workers take the jobs back).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
@@ -31,16 +36,23 @@ from leora.jobs.queue import (
     job_claim,
     job_complete_many,
     job_heartbeat,
+    job_next_due,
     job_recover,
     job_release,
     new_worker_id,
 )
 from leora.jobs.runner import Outcome, OutcomeCounts, call_handler, record_failure
+from leora.jobs.wakeup import IdlePoll, Listener, Wakeup, listening_enabled, subscribe, unsubscribe
 
 log = logging.getLogger("leora.jobs.worker")
 
 # Completions of a batch are written together, but never held back longer than this.
 FLUSH_INTERVAL = 0.25
+# An idle worker refreshes its WorkerHeartbeat row (the Jobs page's "last seen") this often; a busy
+# one at every lease renewal.
+PRESENCE_SECONDS = 60.0
+# Wake this long after the earliest run_after, so the claim's clock has surely passed it.
+DUE_SLACK_SECONDS = 0.002
 
 
 @dataclass
@@ -71,6 +83,13 @@ class Worker:
         self.batch_size = max(1, batch_size)
         self.lease_seconds = float(lease_seconds or job_setting("JOB_LEASE_SECONDS"))
         self.poll_interval = float(poll_interval or job_setting("JOB_POLL_INTERVAL_SECONDS"))
+        self.idle_poll = IdlePoll(
+            minimum=float(job_setting("JOB_POLL_MIN_SECONDS")), ceiling=self.poll_interval
+        )
+        self.listen_poll = max(self.poll_interval, float(job_setting("JOB_LISTEN_POLL_SECONDS")))
+        self.wakeup = Wakeup()
+        self.listener: Listener | None = None
+        self.queries = 0
         self.schedule = schedule
         self.worker_id = worker_id or new_worker_id()
         self.stop_event = threading.Event()
@@ -79,6 +98,8 @@ class Worker:
         self._lock = threading.Lock()
         self._reserved = 0
         self._signals = 0
+        # Held by the one idle thread that keeps the time (polls, run_after); the others just wait.
+        self._poll_token = threading.Lock()
 
     # -------------------------------------------------------------------------------- bookkeeping
 
@@ -112,24 +133,75 @@ class Worker:
         with self._lock:
             self.stats.add(outcome, count=count)
 
+    def _count_query(self) -> None:
+        with self._lock:
+            self.queries += 1
+
+    def _counting(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
+        # Every statement of this worker's threads: the idle cost the benchmark reports.
+        self._count_query()
+        return execute(sql, params, many, context)
+
+    @property
+    def listening(self) -> bool:
+        """Whether notifications can wake this worker right now."""
+        return self.listener is not None and self.listener.listening.is_set()
+
     # ---------------------------------------------------------------------------------- job loop
 
     def _thread_main(self) -> None:
         try:
-            while not self.stop_event.is_set():
-                try:
-                    if not self._run_one_batch():
+            with connection.execute_wrapper(self._counting):
+                while not self.stop_event.is_set():
+                    # Read before looking: a wake-up that comes after an empty claim is not missed.
+                    seen = self.wakeup.generation
+                    try:
+                        if self._run_one_batch():
+                            self.idle_poll.worked()
+                            continue
                         if self.burst or self._budget_spent():
                             return
-                        self.stop_event.wait(self.poll_interval)
-                except DatabaseError:
-                    log.exception("event=worker.db_error worker=%s", self.worker_id)
-                    # Drop the connection (it may be broken) and back off before trying again; jobs
-                    # this thread held keep their leases until the heartbeat stops renewing them.
-                    connection.close()
-                    self.stop_event.wait(min(5.0, self.poll_interval * 4))
+                        self._idle(seen)
+                    except DatabaseError:
+                        log.exception("event=worker.db_error worker=%s", self.worker_id)
+                        # Drop the connection (it may be broken) and back off before trying again; jobs
+                        # this thread held keep their leases until the heartbeat stops renewing them.
+                        connection.close()
+                        self.stop_event.wait(min(5.0, self.poll_interval * 4))
         finally:
             connection.close()
+
+    def _idle(self, seen: int) -> None:
+        """Nothing to claim: return when a job may be ready.
+
+        That is when woken (a notification, an enqueue in this process, another thread leaving its
+        watch, stop), when the earliest pending job's run_after comes, or at the next poll.
+        """
+        if not self._poll_token.acquire(blocking=False):
+            # Another idle thread keeps the time; this one waits to be woken with the others.
+            self.wakeup.wait(seen, None)
+            return
+        try:
+            while not self.stop_event.is_set():
+                due = job_next_due(types=self.types or None)
+                now = timezone.now()
+                if due is not None and due <= now:
+                    return
+                listening = self.listening
+                wait = self.listen_poll if listening else self.idle_poll.interval
+                if due is not None:
+                    wait = min(wait, (due - now).total_seconds() + DUE_SLACK_SECONDS)
+                if self.wakeup.wait(seen, wait):
+                    return
+                if not listening:
+                    self.idle_poll.idled()
+        finally:
+            self._poll_token.release()
+            if self.concurrency > 1:
+                # Hand the watch over: an idle thread takes it while this one claims and runs.
+                self.wakeup.wake()
 
     def _budget_spent(self) -> bool:
         return self.max_jobs is not None and self._reserved >= self.max_jobs
@@ -185,7 +257,7 @@ class Worker:
 
     # ------------------------------------------------------------------------------ housekeeping
 
-    def _heartbeat(self) -> None:
+    def _heartbeat(self, last: dict[str, float]) -> None:
         now = timezone.now()
         with self._lock:
             items = list(self._held.values())
@@ -201,7 +273,19 @@ class Worker:
         for item in items:
             if item.job.pk in cancelled:
                 item.cancel_event.set()
-        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(last_seen_at=now, jobs_done=self.stats.total)
+        # Idle, "last seen" is refreshed once a minute, well inside the Jobs page's five-minute window.
+        if items or time.monotonic() - last.get("presence", 0) >= PRESENCE_SECONDS:
+            last["presence"] = time.monotonic()
+            WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
+                last_seen_at=now, jobs_done=self.stats.total
+            )
+            log.info(
+                "event=worker.alive worker=%s listening=%s jobs=%d queries=%d",
+                self.worker_id,
+                "yes" if self.listening else "no",
+                self.stats.total,
+                self.queries,
+            )
 
     def _register(self) -> None:
         hostname, pid = socket.gethostname()[:200], os.getpid()
@@ -223,12 +307,14 @@ class Worker:
         recover_every = max(1.0, min(30.0, self.lease_seconds / 2))
         if now - last.get("heartbeat", 0) >= heartbeat_every:
             last["heartbeat"] = now
-            self._heartbeat()
+            self._heartbeat(last)
         if now - last.get("recover", 0) >= recover_every:
             last["recover"] = now
             job_recover()
-        if self.schedule and now - last.get("schedule", 0) >= 30:
-            last["schedule"] = now
+        # Cron slots are whole minutes: tick once a minute, just after it begins.
+        minute = float(int(time.time() // 60))
+        if self.schedule and last.get("schedule") != minute:
+            last["schedule"] = minute
             from leora.jobs.schedule import schedule_tick
 
             schedule_tick()
@@ -239,7 +325,13 @@ class Worker:
             log.warning("event=worker.abort worker=%s signal=%s", self.worker_id, signum)
             os._exit(1)
         log.info("event=worker.stopping worker=%s signal=%s", self.worker_id, signum)
+        # The main loop wakes the idle threads (not done here: a signal handler must not take locks).
         self.stop_event.set()
+
+    def stop(self) -> None:
+        """Ask the worker to stop as SIGTERM does (from another thread: tests, an embedding process)."""
+        self.stop_event.set()
+        self.wakeup.wake()
 
     def run(self, *, install_signals: bool = True) -> OutcomeCounts:
         """Run until stopped (signal, --max-jobs, or an empty queue with --burst); return the counts."""
@@ -255,6 +347,28 @@ class Worker:
             self.batch_size,
             self.lease_seconds,
         )
+        subscribe(self.wakeup)
+        # A burst run stops once the queue is empty: it has nothing to listen for.
+        if not self.burst and listening_enabled():
+            self.listener = Listener(self.wakeup, name=self.worker_id, count_query=self._count_query)
+            self.listener.start()
+        try:
+            with connection.execute_wrapper(self._counting):
+                self._run_threads()
+        finally:
+            unsubscribe(self.wakeup)
+            if self.listener is not None:
+                self.listener.stop()
+                self.listener.join(timeout=5)
+        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
+            stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
+        )
+        counts = " ".join(f"{name}={n}" for name, n in self.stats.by_outcome().items())
+        log.info("event=worker.stopped worker=%s %s queries=%d", self.worker_id, counts, self.queries)
+        connection.close()
+        return self.stats
+
+    def _run_threads(self) -> None:
         last: dict[str, float] = {}
         try:
             # Recover first, so a burst run also takes back what dead workers left behind.
@@ -272,15 +386,10 @@ class Worker:
         while any(thread.is_alive() for thread in threads):
             for thread in threads:
                 thread.join(timeout=tick / len(threads))
+            if self.stop_event.is_set():
+                self.wakeup.wake()
             try:
                 self._housekeeping(last)
             except DatabaseError:
                 log.exception("event=worker.housekeeping_error worker=%s", self.worker_id)
                 connection.close()
-        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
-            stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
-        )
-        counts = " ".join(f"{name}={n}" for name, n in self.stats.by_outcome().items())
-        log.info("event=worker.stopped worker=%s %s", self.worker_id, counts)
-        connection.close()
-        return self.stats
