@@ -203,6 +203,10 @@ LEORA_BASE_URL = env_str("LEORA_BASE_URL", "http://localhost:8000").rstrip("/")
 # Webhooks may call private, loopback and link-local addresses only when allowed (see docs/webhooks.md).
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS", [])
+# Enrichment (docs/enrichment.md): outside providers, dotted paths (none by default), and batch sizes.
+ENRICHMENT_PROVIDERS = env_list("ENRICHMENT_PROVIDERS", [])
+ENRICHMENT_BATCH_SIZE = env_int("ENRICHMENT_BATCH_SIZE", 500)
+ACCOUNT_TYPE_BATCH_SIZE = env_int("ACCOUNT_TYPE_BATCH_SIZE", 1000)
 
 LOGGING = {
     "version": 1,
@@ -226,6 +230,7 @@ JOB_FAILURE_EMAIL_INTERVAL_SECONDS = env_int("JOB_FAILURE_EMAIL_INTERVAL_SECONDS
 JOB_SCHEDULE = [
     # Just after midnight: the facts' rolling windows are those of the new day.
     {"name": "customer_facts", "cron": "5 0 * * *", "type": "customer_facts_rebuild", "per_tenant": True},
+    {"name": "customer_enrichment", "cron": "30 1 * * *", "type": "customer_enrichment", "per_tenant": True},
     {"name": "account_type_update", "cron": "0 2 * * *", "type": "account_type_update", "per_tenant": True},
     # Hourly: each run sends the digest of the people whose chosen hour it is in the tenant's timezone.
     {"name": "notification_digest", "cron": "0 * * * *", "type": "notification_digest", "per_tenant": True},

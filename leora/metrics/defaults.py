@@ -115,6 +115,22 @@ TEMPLATES: list[MetricTemplate] = [
         "Buys at most 60% of the different products they bought in the 90 days before.",
     ),
     MetricTemplate(
+        "active_account",
+        "Active account",
+        "segment",
+        "order_count >= 1 and days_since_last_order < 90 days and coalesce(overdue_ratio, 0) < 3",
+        "Ordering: an order in the last 90 days and under three usual intervals late (not dormant). "
+        "The daily account-type run marks these ACTIVE.",
+    ),
+    MetricTemplate(
+        "target_account",
+        "Target account",
+        "segment",
+        "order_count >= 1 or account_type = 'TARGET'",
+        "A lapsed account (has ordered but is not active) or a prospect the team marked as a target. "
+        "The daily account-type run marks these TARGET unless they are active.",
+    ),
+    MetricTemplate(
         "health_score",
         "Health score",
         "value",
