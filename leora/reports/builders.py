@@ -141,7 +141,8 @@ def sales_by_rep(request: ReportRequest, progress: Progress) -> ReportData:
             )
     total_revenue = _sum(list(by_rep.values()))
     total_target = _sum([row["target"] for row in rows])
-    reached = attainment(total_revenue, total_target)
+    # Attainment over the weeks that had a quota: revenue of weeks without one would inflate it.
+    reached = attainment(_sum([row["revenue"] for row in rows if row["target"] is not None]), total_target)
     return ReportData(
         title="Sales by rep and week",
         columns=[
@@ -162,7 +163,7 @@ def sales_by_rep(request: ReportRequest, progress: Progress) -> ReportData:
         summary=[
             ("Revenue", request.money(total_revenue)),
             ("Quota", request.money(total_target) if total_target else "—"),
-            ("Attainment", f"{reached}%" if reached is not None else "—"),
+            ("Attainment of quota", f"{reached}%" if reached is not None else "—"),
             ("Reps", str(len(people))),
         ],
         charts=[
@@ -176,7 +177,7 @@ def sales_by_rep(request: ReportRequest, progress: Progress) -> ReportData:
             Chart(
                 "Revenue by week",
                 "line",
-                [format_date(w) for w in weeks],
+                [f"{w.day} {w:%b}" for w in weeks],
                 [float(by_week[w]) for w in weeks],
                 "money",
             ),

@@ -94,7 +94,7 @@ def line_svg(chart: Chart, fmt: Callable[[float], str]) -> str:
     ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     parts.append(f'<polyline points="{path}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
-    every = max(1, len(labels) // 8)
+    every = -(-len(labels) // 10)  # at most ten labels under the axis
     for i, ((x, y), label) in enumerate(zip(points, labels, strict=False)):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ACCENT}"/>')
         if i % every == 0:

@@ -15,7 +15,8 @@ other tenant
 Quotas this week: rep1 500, rep2 300.
 Invoices (amount/paid, due): Alder INV-A1 100/0 due T+25 (current), issued T-5;
 Birch INV-B1 300/100 due T-30 (1-30), issued T-45, paid 100 on T-20 by cheque "CHQ-7";
-Hazel INV-H1 400/0 due T-61 (61-90), issued T-90 (before the range).
+Hazel INV-H1 400/0 due T-61 (61-90), issued T-90 (before the range); the =HYPERLINK customer INV-E1 50/0
+due T+27 (current), issued T-3.
 """
 
 from __future__ import annotations
@@ -109,6 +110,13 @@ def book(world: World, unscoped: None) -> Book:
         invoice_number="INV-H1",
         issued_on=T - timedelta(days=90),
         due_on=T - timedelta(days=61),
+    )
+    factories.make_invoice(
+        c["evil"],
+        "50.00",
+        invoice_number="INV-E1",
+        issued_on=T - timedelta(days=3),
+        due_on=T + timedelta(days=27),
     )
     factories.make_invoice(c["foreign"], "999.00", invoice_number="INV-F1")
     return Book(today=T, monday=M, products={"pinot": pinot, "rioja": rioja}, customers=c)
