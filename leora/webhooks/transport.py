@@ -61,11 +61,11 @@ def address_problem(address: IPAddress) -> str | None:
     if any(address in network for network in _allowed_networks()):
         return None
     checks = [
+        ("is_unspecified", "an unspecified address"),
         ("is_loopback", "a loopback address"),
         ("is_link_local", "a link-local address"),
         ("is_private", "a private address"),
         ("is_multicast", "a multicast address"),
-        ("is_unspecified", "an unspecified address"),
         ("is_reserved", "a reserved address"),
     ]
     for attribute, text in checks:

@@ -27,7 +27,9 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 def documented_verifier() -> Any:
     """Return verify_leora_signature as docs/webhooks.md prints it, for subscribers to copy."""
     text = DOCS.read_text(encoding="utf-8")
-    [code] = [block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "def verify_leora" in block]
+    [code] = [
+        block for block in re.findall(r"```python\n(.*?)```", text, re.S) if "def verify_leora" in block
+    ]
     namespace: dict[str, Any] = {}
     exec(compile(code, str(DOCS), "exec"), namespace)  # noqa: S102 (our own documentation)
     return namespace["verify_leora_signature"]
@@ -163,7 +165,9 @@ def test_a_url_that_became_private_is_refused_at_delivery_without_retries(
 def test_a_test_event_is_delivered_once_and_logged(world: World, receiver: Receiver) -> None:
     issued = subscribe(world.acme, world.admin, receiver.url(), active=False)
 
-    delivery = webhook_test_send(actor=factories.actor(world.acme, world.admin), subscription=issued.subscription)
+    delivery = webhook_test_send(
+        actor=factories.actor(world.acme, world.admin), subscription=issued.subscription
+    )
     run_deliveries()
 
     [request] = receiver.requests
