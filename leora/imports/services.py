@@ -134,7 +134,8 @@ def _checked_mapping(run: ImportRun, mapping: Mapping[str, Any] | None) -> dict[
         chosen.update({str(k): (v or "") for k, v in mapping.items()})
     problems = mapping_problems(run.entity, run.headers, chosen)
     if problems:
-        raise InvalidInput.on("mapping", "; ".join(problems).capitalize())
+        text = "; ".join(problems)
+        raise InvalidInput.on("mapping", text[:1].upper() + text[1:])
     return chosen
 
 
