@@ -158,7 +158,7 @@ def digest_build(*, actor: Actor, day: dt.date, previous: Digest | None) -> Dige
         "overdue_tasks": _tasks(actor, day, overdue=True),
         "today_tasks": _tasks(actor, day, overdue=False),
         "events": _events(actor, day),
-        "day_label": format_date(day, weekday=True),
+        "day_label": format_date(day, day, weekday=True),
     }
     return DigestContent(at_risk_ids=at_risk or [], due_ids=due or [], items=items)
 
