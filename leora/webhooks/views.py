@@ -41,6 +41,7 @@ from leora.webhooks.selectors import delivery_list, webhook_get, webhook_list
 from leora.webhooks.services import (
     ADMINS_ONLY,
     IssuedSecret,
+    disable_after,
     webhook_create,
     webhook_delete,
     webhook_secret_rotate,
@@ -199,6 +200,7 @@ def webhook_detail(request: HttpRequest, webhook_id: int) -> HttpResponse:
         "waiting": any(d.status == DeliveryStatus.PENDING for d in deliveries.items),
         "refresh_url": request.get_full_path(),
         "event_help": [(event, EVENT_HELP.get(event, "")) for event in subscription.events],
+        "disable_after": disable_after(),
     }
     return render_page(request, "webhooks/detail.html", context, fragment="webhooks/_detail.html")
 
