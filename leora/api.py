@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from leora.api_input import ApiParser
+from leora.callplan.api import router as callplan_router
 from leora.crm.api import router as crm_router
 from leora.dashboard.api import router as dashboard_router
 from leora.dashboard.sales_api import router as sales_router
@@ -27,6 +32,8 @@ from leora.team.api import router as team_router
 from leora.tenancy.api import router as tenancy_router
 from leora.tenancy.auth import API_AUTH
 from leora.webhooks.api import router as webhooks_router
+
+log = logging.getLogger(__name__)
 
 
 class LocalSwagger(Swagger):
@@ -53,6 +60,7 @@ api = NinjaAPI(
     docs=LocalSwagger(settings={"validatorUrl": None}),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=ApiParser(),
 )
 
 # Where pydantic reports a location, these leading parts say where the value came from, not which field.
@@ -102,7 +110,27 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja wraps whatever the body parser raises in a 400; ours says what it refused and how.
+    if isinstance(exc.__cause__, DomainError):
+        return _domain_error(request, exc.__cause__)
     return api.create_response(request, _error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    detail = "The request body is larger than this server accepts"
+    return api.create_response(request, _error_body(detail), status=413)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The last wall behind ApiParser and the schemas (a number in the URL's path, say): the database
+    # refused a value, the transaction is rolled back, and the caller hears it was their input.
+    log.info("event=api.out_of_range path=%s error=%s", request.path, exc)
+    return api.create_response(
+        request, _error_body("A value in the request is out of range for this server"), status=422
+    )
 
 
 api.add_router("/", tenancy_router)
@@ -117,5 +145,6 @@ api.add_router("/imports", imports_router, tags=["imports"])
 api.add_router("/reports", reports_router, tags=["reports"])
 api.add_router("/webhooks", webhooks_router, tags=["webhooks"])
 api.add_router("/enrichment", enrichment_router, tags=["enrichment"])
+api.add_router("/callplan", callplan_router, tags=["callplan"])
 api.add_router("/dashboard/widgets", dashboard_router, tags=["dashboard"])
 api.add_router("/sales/dashboard", sales_router, tags=["dashboard"])

@@ -11,11 +11,13 @@ from pydantic import create_model
 
 from leora.errors import InvalidInput
 
+MAX_PAGE = 1_000_000_000
 MAX_PAGE_SIZE = 200
 
 
 class ListParams(Schema):
-    page: int = Field(1, ge=1, description="1-based page number")
+    # Bounded so that the offset (page - 1) * page_size always fits the databases' 64-bit integers.
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=f"1-based page number, at most {MAX_PAGE}")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description=f"rows per page, at most {MAX_PAGE_SIZE}")
     search: str | None = Field(None, description="case-insensitive text search")
     ordering: str | None = Field(None, description="a field name, prefixed with - for descending")
