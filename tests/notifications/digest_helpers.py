@@ -82,6 +82,11 @@ def run_digest(tenant: Tenant, moment: datetime, **payload: Any) -> Job:
     return job
 
 
+def result_of(job: Job) -> dict[str, Any]:
+    assert isinstance(job.result, dict), job.last_error
+    return job.result
+
+
 def emails_to(user: User) -> list[Any]:
     return [message for message in mail.outbox if message.to == [user.email]]
 

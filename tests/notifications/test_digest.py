@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core import mail
@@ -27,6 +27,7 @@ from tests.notifications.digest_helpers import (
     at_utc,
     emails_to,
     make_book,
+    result_of,
     run_digest,
 )
 from tests.notifications.helpers import signed_in
@@ -108,8 +109,8 @@ def test_running_the_job_twice_sends_once(world: World, book: Book) -> None:
 
     assert len(emails_to(world.rep1)) == 1
     assert len(digest_notes(world.rep1)) == 1
-    assert again.result["sent"] == 0
-    assert again.result["already_done"] == again.result["people"] > 0
+    assert result_of(again)["sent"] == 0
+    assert result_of(again)["already_done"] == result_of(again)["people"] > 0
 
 
 def test_the_email_names_the_at_risk_and_due_accounts_tasks_and_events(world: World, book: Book) -> None:
@@ -232,10 +233,10 @@ def test_the_job_reports_progress_and_its_counts(world: World, book: Book) -> No
 
     assert job.progress == 100
     assert job.progress_message.endswith("digests sent")
-    assert job.result["day"] == "2026-03-02"
-    assert job.result["hour"] == 7
+    assert result_of(job)["day"] == "2026-03-02"
+    assert result_of(job)["hour"] == 7
     # admin, manager, rep1, rep2 have news; rep3 has nothing to say.
-    assert (job.result["sent"], job.result["nothing_to_say"]) == (4, 1)
+    assert (result_of(job)["sent"], result_of(job)["nothing_to_say"]) == (4, 1)
 
 
 def test_another_tenants_digest_job_never_writes_to_this_tenant(world: World, book: Book) -> None:
@@ -250,7 +251,8 @@ def test_another_tenants_digest_job_never_writes_to_this_tenant(world: World, bo
 def test_the_schedule_runs_the_digest_every_hour_for_every_tenant(world: World, settings: Any) -> None:
     from leora import settings as project_settings
 
-    settings.JOB_SCHEDULE = [e for e in project_settings.JOB_SCHEDULE if e["type"] == "notification_digest"]
+    entries = cast(list[dict[str, Any]], project_settings.JOB_SCHEDULE)
+    settings.JOB_SCHEDULE = [e for e in entries if e["type"] == "notification_digest"]
 
     first = schedule_tick(now=at_utc(15))
     second = schedule_tick(now=at_utc(16))

@@ -108,7 +108,7 @@ def test_saving_without_javascript_goes_back_to_the_account_page(world: World) -
     )
 
     assert response.status_code == 302
-    assert response.url == "/account/"
+    assert response["Location"] == "/account/"
     assert saved(world.rep1) == [(True, 9)]
 
 
@@ -128,4 +128,4 @@ def test_the_preferences_page_needs_a_sign_in(client: Any) -> None:
     response = client.get("/notifications/preferences/")
 
     assert response.status_code == 302
-    assert response.url.startswith("/login/")
+    assert response["Location"].startswith("/login/")
