@@ -145,6 +145,11 @@ class Worker:
         return execute(sql, params, many, context)
 
     @property
+    def idle(self) -> bool:
+        """Whether a thread of this worker is waiting for work (found nothing to claim)."""
+        return self._poll_token.locked()
+
+    @property
     def listening(self) -> bool:
         """Whether notifications can wake this worker right now."""
         return self.listener is not None and self.listener.listening.is_set()
@@ -168,8 +173,10 @@ class Worker:
                         log.exception("event=worker.db_error worker=%s", self.worker_id)
                         # Drop the connection (it may be broken) and back off before trying again; jobs
                         # this thread held keep their leases until the heartbeat stops renewing them.
+                        # The listener getting its connection back (the database is up again) ends
+                        # the wait early.
                         connection.close()
-                        self.stop_event.wait(min(5.0, self.poll_interval * 4))
+                        self.wakeup.wait(self.wakeup.generation, min(5.0, self.poll_interval * 4))
         finally:
             connection.close()
 
@@ -360,13 +367,25 @@ class Worker:
             if self.listener is not None:
                 self.listener.stop()
                 self.listener.join(timeout=5)
-        WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
-            stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
-        )
+        self._record_stop()
         counts = " ".join(f"{name}={n}" for name, n in self.stats.by_outcome().items())
         log.info("event=worker.stopped worker=%s %s queries=%d", self.worker_id, counts, self.queries)
         connection.close()
         return self.stats
+
+    def _record_stop(self) -> None:
+        for attempt in (1, 2):
+            try:
+                WorkerHeartbeat.objects.filter(pk=self.worker_id).update(
+                    stopped_at=timezone.now(), last_seen_at=timezone.now(), jobs_done=self.stats.total
+                )
+                return
+            except DatabaseError:
+                # The connection may have died since its last use (a database restart): once more
+                # on a new one, then leave it (the row simply ages out of the Jobs page).
+                connection.close()
+                if attempt == 2:
+                    log.exception("event=worker.stop_record_failed worker=%s", self.worker_id)
 
     def _run_threads(self) -> None:
         last: dict[str, float] = {}
