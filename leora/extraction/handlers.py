@@ -1,24 +1,36 @@
-"""image_extraction: read a photographed order sheet or invoice (OCR) into structured data.
-
-The payload schema is final; the handler arrives with the job-handlers work.
-"""
+"""image_extraction: read an uploaded business card or liquor licence (OCR) into fields for review."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
-from leora.jobs.handlers._pending import not_implemented
+from leora.jobs.context import JobContext, PermanentFailure
 from leora.jobs.registry import Payload, register
 
 
 class ImageExtractionPayload(Payload):
-    image_path: str = Field(..., min_length=1, max_length=500, description="path under MEDIA_ROOT")
-    original_name: str = Field("", max_length=255)
-    content_type: str = Field("image/png", max_length=100)
-    customer_id: int | None = Field(None, ge=1, description="the account the document belongs to, if known")
+    extraction_id: int = Field(..., ge=1, description="the scan (leora.extraction.models.Extraction) to read")
 
 
-register(
+@register(
     "image_extraction", schema=ImageExtractionPayload, priority=5, max_attempts=3, timeout_seconds=300,
-    description="OCR of an uploaded image into order lines.",
-)(not_implemented)  # fmt: skip
+    description="Reads a scanned business card or liquor licence into fields for review.",
+)  # fmt: skip
+def image_extraction(ctx: JobContext, payload: ImageExtractionPayload) -> dict[str, Any]:
+    """OCR the scan's image and store the fields; a damaged image fails at once, anything else retries."""
+    from leora.extraction.services import ExtractionPermanentError, extraction_run
+
+    tenant = ctx.tenant
+    if tenant is None:
+        raise PermanentFailure("image_extraction needs a tenant")
+    try:
+        return extraction_run(
+            tenant=tenant,
+            extraction_id=payload.extraction_id,
+            progress=ctx.progress,
+            final_attempt=ctx.attempt >= ctx.job.max_attempts,
+        )
+    except ExtractionPermanentError as exc:
+        raise PermanentFailure(str(exc)) from exc

@@ -1,8 +1,4 @@
-from django.urls import path
-
 from leora import converters  # noqa: F401  (the <id:...> converter)
-from leora.extraction import views
+from leora.extraction.views import urlpatterns
 
-urlpatterns = [
-    path("", views.extraction_list_page, name="extraction_list"),
-]
+__all__ = ["urlpatterns"]
