@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "leora.reports",
     "leora.webhooks",
     "leora.enrichment",
+    "leora.callplan",
     "django_tasks",
 ]
 
@@ -234,6 +235,7 @@ JOB_SCHEDULE = [
     {"name": "account_type_update", "cron": "0 2 * * *", "type": "account_type_update", "per_tenant": True},
     # Hourly: each run sends the digest of the people whose chosen hour it is in the tenant's timezone.
     {"name": "notification_digest", "cron": "0 * * * *", "type": "notification_digest", "per_tenant": True},
+    {"name": "callplan_generate", "cron": "0 6 * * 1", "type": "callplan_generate", "per_tenant": True},
     {"name": "cleanup", "cron": "17 * * * *", "type": "cleanup"},
     {"name": "recover_leases", "cron": "*/5 * * * *", "type": "recover_leases"},
 ]

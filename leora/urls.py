@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("leora.reports.urls")),
     path("webhooks/", include("leora.webhooks.urls")),
     path("enrichment/", include("leora.enrichment.urls")),
+    path("callplan/", include("leora.callplan.urls")),
     path("", include("leora.crm.urls")),
     path("", include("leora.dashboard.urls")),
     path("", include("leora.web.urls")),
