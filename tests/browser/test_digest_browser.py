@@ -40,6 +40,8 @@ def test_choosing_the_digest_hour_on_the_account_page(
     with scopes_disabled():
         preference = NotificationPreference.objects.get(user=world.rep1)
     assert (preference.digest_enabled, preference.digest_hour) == (True, 9)
+    # Saving scrolled the card into view; a full-page shot is taken from the top.
+    desktop.evaluate("window.scrollTo(0, 0)")
     screenshot(desktop, "digest-preferences-desktop")
 
     sign_in(phone, "rep1@acme.test")
