@@ -48,7 +48,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[Any]:
 def list_reports(request: HttpRequest, filters: Query[ReportFilters]) -> dict[str, Any]:
     reports = report_list(actor=actor_of(request), type=filters.type, status=filters.status)
     ordering = filters.ordering or "-created_at"
-    params = ListParams(page=filters.page, page_size=filters.page_size)
+    params = ListParams(page=filters.page, page_size=filters.page_size, search=None, ordering=None)
     return paginate(apply_ordering(reports, ordering, REPORT_ORDERING, "-created_at"), params)
 
 

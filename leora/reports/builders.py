@@ -208,10 +208,11 @@ def at_risk_accounts(request: ReportRequest, progress: Progress) -> ReportData:
         raise ReportUnavailable(
             f"this team has no segment metric {AT_RISK_METRIC!r}: an admin defines which accounts are at risk"
         ) from None
+    most_overdue: str = "-attr_days_since_last_order"  # annotated by with_attributes
     customers: list[Customer] = list(
         with_attributes(members, actor.tenant, today, CADENCE)
         .select_related("assigned_rep")
-        .order_by("-attr_days_since_last_order", "name", "pk")
+        .order_by(most_overdue, "name", "pk")
     )
     progress(40, f"{len(customers)} accounts at risk")
     period = (
@@ -368,7 +369,7 @@ def _product_totals(actor: Actor, first: date, last: date) -> dict[int, dict[str
             customers=Count("customer_id", distinct=True),
         )
     )
-    return {row["lines__product_id"]: row for row in rows}
+    return {row["lines__product_id"]: dict(row) for row in rows}
 
 
 def product_performance(request: ReportRequest, progress: Progress) -> ReportData:

@@ -110,7 +110,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_errors(form, exc, field_of=FORM_FIELD_OF, forbidden_field="rep")
         else:
-            text = f"{report.get_type_display()} requested: it appears below when it is ready."
+            text = f"{report.get_type_display()} requested: download it from the list once it is ready."
             if not wants_fragment(request):
                 messages.success(request, text)
                 return redirect("report_list")

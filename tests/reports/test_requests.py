@@ -245,6 +245,7 @@ def test_progress_goes_from_queued_to_ready(world: World, book: Book, api_as: An
     done = client.get(f"{REPORTS}/{queued['id']}").json()
     assert (done["status"], done["progress"], done["progress_message"]) == ("completed", 100, "ready")
     job = job_of(queued["id"])
+    assert job.result is not None
     assert (job.progress, job.result["rows"]) == (100, done["row_count"])
 
 
