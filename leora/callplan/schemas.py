@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -89,7 +90,7 @@ class PlanItemAdd(Schema):
 
 
 class GenerateOut(Schema):
-    job_id: int
+    job_id: UUID
     status: str
 
 
