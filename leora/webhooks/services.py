@@ -245,15 +245,21 @@ def deliveries_for_event(*, tenant_id: int, event: str, data: dict[str, Any]) ->
         # A delivery that failed for good must not become an event to deliver: with a subscriber
         # that is down, that would be a loop.
         return []
-    tenant = Tenant.objects.filter(pk=tenant_id).first()
-    if tenant is None:
-        return []
     with transaction.atomic():
-        subscriptions = WebhookSubscription.objects.for_tenant(tenant).filter(active=True).order_by("pk")
-        return [
-            _delivery_enqueue(tenant=tenant, subscription=subscription, event=event, data=data, is_test=False)
-            for subscription in subscriptions
+        # One query for a tenant without webhooks, the common case on every write.
+        subscriptions = [
+            subscription
+            for subscription in WebhookSubscription.objects.for_tenant(tenant_id)
+            .filter(active=True)
+            .select_related("tenant")
+            .order_by("pk")
             if subscription.listens_to(event)
+        ]
+        return [
+            _delivery_enqueue(
+                tenant=subscription.tenant, subscription=subscription, event=event, data=data, is_test=False
+            )
+            for subscription in subscriptions
         ]
 
 

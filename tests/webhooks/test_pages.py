@@ -169,3 +169,44 @@ def test_another_tenants_webhook_is_not_found(world: World, receiver: Receiver) 
         assert client.post(f"/webhooks/{theirs.pk}/{path}").status_code == 404
     assert stored(theirs.pk).active
     assert receiver.url() not in client.get("/webhooks/").content.decode()
+
+
+def test_the_list_page_reads_in_the_same_queries_whatever_the_number_of_webhooks(
+    world: World, receiver: Receiver, django_assert_num_queries: Any
+) -> None:
+    client = signed_in(world.admin)
+    subscribe(world.acme, world.admin, receiver.url("/1"))
+    client.get("/webhooks/")
+    with django_assert_num_queries(5) as one:
+        client.get("/webhooks/")
+    for n in range(2, 5):
+        subscribe(world.acme, world.admin, receiver.url(f"/{n}"))
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get("/webhooks/")
+
+    assert response.content.decode().count('class="webhook-url') == 4
+
+
+def test_the_delivery_log_reads_in_the_same_queries_whatever_the_number_of_deliveries(
+    world: World, receiver: Receiver, django_assert_num_queries: Any
+) -> None:
+    from leora.webhooks.services import webhook_test_send
+    from tests import factories
+
+    subscription = subscribe(world.acme, world.admin, receiver.url()).subscription
+    actor = factories.actor(world.acme, world.admin)
+    client = signed_in(world.admin)
+    webhook_test_send(actor=actor, subscription=subscription)
+    run_deliveries()
+    client.get(f"/webhooks/{subscription.pk}/")
+    with django_assert_num_queries(7) as one:
+        client.get(f"/webhooks/{subscription.pk}/")
+    for _ in range(3):
+        webhook_test_send(actor=actor, subscription=subscription)
+    run_deliveries()
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(f"/webhooks/{subscription.pk}/")
+
+    assert response.content.decode().count('data-testid="delivery-row"') == 4
