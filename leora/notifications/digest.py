@@ -291,10 +291,26 @@ def notification_digest(ctx: JobContext, payload: NotificationDigestPayload) -> 
     hour = payload.hour if payload.hour is not None else enqueued.hour
     recipients = digest_recipients(tenant=tenant, hour=hour, user_ids=payload.user_ids)
     outcomes = {"sent": 0, "nothing": 0, "done": 0}
+    failures: list[str] = []
     ctx.progress(0, f"{len(recipients):,} people at {hour:02d}:00")
     for done, membership in enumerate(recipients, start=1):
-        outcomes[digest_send(tenant=tenant, membership=membership, day=day)] += 1
+        try:
+            outcomes[digest_send(tenant=tenant, membership=membership, day=day)] += 1
+        except Exception as exc:
+            # One refused address or a mail server hiccup must not hold back everyone after it; the
+            # retry serves only the people left without their digest.
+            log.warning(
+                "event=notification.digest_failed tenant=%s user=%s error=%r",
+                tenant.pk,
+                membership.user_id,
+                exc,
+            )
+            failures.append(f"{membership.user.email}: {exc}")
         ctx.progress(100 * done / len(recipients), f"{done:,} of {len(recipients):,} people")
+    if failures:
+        raise RuntimeError(
+            f"{len(failures)} of {len(recipients)} digests could not be sent (retried later): {failures[0]}"
+        )
     ctx.progress(100, f"{outcomes['sent']:,} digests sent")
     return {
         "day": day.isoformat(),
