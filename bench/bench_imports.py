@@ -33,7 +33,8 @@ PEAK_MB_LIMIT = 500
 
 def _row(n: int) -> list[Any]:
     cities = ["Napa", "Sonoma", "Oakland", "Berkeley", "Sausalito", "Santa Rosa", "Petaluma"]
-    return [f"B{n:07d}", f"Venue {n} Bistro", ["active", "prospect", "target"][n % 3], cities[n % len(cities)],
+    kind = ["active", "prospect", "target"][n % 3]
+    return [f"B{n:07d}", f"Venue {n} Bistro", kind, cities[n % len(cities)],
             f"T{n % 40:02d}", f"+1 707 555 {n % 10000:04d}", f"buyer{n}@venue{n}.test"]  # fmt: skip
 
 
@@ -127,7 +128,10 @@ def report(rows: int, results: list[tuple[str, str, str, dict[str, Any] | str]])
             f"| {database} | {file_format.upper()} | {mode} | {figures['rows_per_second']:,.0f} | "
             f"{figures['seconds']:.1f} | {figures['peak_mb']:.0f} | {figures['created']:,} | {ok} |"
         )
-    lines += ["", "Peak MB is the whole worker process (Python, Django and the import) as ru_maxrss reports it."]
+    lines += [
+        "",
+        "Peak MB is the whole worker process (Python, Django and the import) as ru_maxrss reports it.",
+    ]
     return "\n".join(lines)
 
 
@@ -146,14 +150,19 @@ def run() -> str:
             _migrate(env)
             for file_format, mode in SCENARIOS:
                 completed = subprocess.run(
-                    [sys.executable, "-m", "bench.bench_imports", "--worker", file_format, mode, str(files[file_format])],
+                    [sys.executable, "-m", "bench.bench_imports", "--worker", file_format, mode,
+                     str(files[file_format])],
                     cwd=ROOT, env=env, capture_output=True, text=True, check=False,
                 )  # fmt: skip
                 if completed.returncode != 0:
                     sys.stderr.write(completed.stderr[-4000:])
-                    results.append((database, file_format, mode, completed.stderr.strip().splitlines()[-1][:120]))
+                    results.append(
+                        (database, file_format, mode, completed.stderr.strip().splitlines()[-1][:120])
+                    )
                     continue
-                results.append((database, file_format, mode, json.loads(completed.stdout.strip().splitlines()[-1])))
+                results.append(
+                    (database, file_format, mode, json.loads(completed.stdout.strip().splitlines()[-1]))
+                )
     return report(rows, results)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model
 from django.utils import timezone
@@ -35,6 +35,7 @@ from leora.tenancy.models import Membership, User
 from leora.tenancy.selectors.members import assignable_person
 
 CHUNK_ROWS = 1000
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _message(error: Any) -> str:
     return text.removeprefix("Value error, ")
 
 
-def validate(env: Env, row: Row, schema: type[BaseModel], data: dict[str, Any]) -> BaseModel | None:
+def validate(env: Env, row: Row, schema: type[M], data: dict[str, Any]) -> M | None:
     """``schema`` over ``data``: the model, or None with each failure added to the row on its column."""
     try:
         return schema.model_validate(data)
@@ -437,7 +438,7 @@ class OrderImporter(EntityImporter):
         return "order number"
 
     def check(self, row: Row) -> None:
-        line = {name: row.values[name] for name in ("quantity", "unit_price") if name in row.values}
+        line: dict[str, Any] = {k: row.values[k] for k in ("quantity", "unit_price") if k in row.values}
         model = validate(self.env, row, OrderLineIn, {"product_id": 0, **line})
         if model is None:
             return
@@ -445,7 +446,7 @@ class OrderImporter(EntityImporter):
             "sku": str(row.values.get("sku", "")),
             "quantity": model.quantity,
             "unit_price": model.unit_price,
-        }  # type: ignore[attr-defined]
+        }
 
     def check_unit(self, unit: Unit) -> None:
         first = unit.rows[0]
@@ -457,7 +458,7 @@ class OrderImporter(EntityImporter):
                         name,
                         f"differs from row {first.number}, the first line of order {self.key(first)}",
                     )
-        data = {
+        data: dict[str, Any] = {
             name: first.values[name]
             for name in ("order_number", "order_date", "status", "notes")
             if name in first.values
@@ -467,8 +468,8 @@ class OrderImporter(EntityImporter):
         if model is None:
             return
         first.clean.update(
-            {"order_number": model.order_number, "order_date": model.order_date, "status": str(model.status),  # type: ignore[attr-defined]
-             "notes": model.notes, "account": str(first.values.get("customer_account_number", ""))}  # type: ignore[attr-defined]
+            {"order_number": model.order_number, "order_date": model.order_date, "status": str(model.status),
+             "notes": model.notes, "account": str(first.values.get("customer_account_number", ""))}
         )  # fmt: skip
 
     def apply(self, units: list[Unit]) -> None:
@@ -516,7 +517,8 @@ class OrderImporter(EntityImporter):
             current = orders.get(first.clean["order_number"])
             if current is None:
                 order = Order(
-                    tenant=tenant, customer=customer, rep_id=rep.pk if rep is not None else customer.assigned_rep_id,
+                    tenant=tenant, customer=customer,
+                    rep_id=rep.pk if rep is not None else customer.assigned_rep_id,
                     order_number=first.clean["order_number"], order_date=first.clean["order_date"],
                     status=first.clean["status"], notes=first.clean["notes"],
                     total=sum((line.line_total for line in lines), Decimal("0")),
@@ -564,7 +566,8 @@ class OrderImporter(EntityImporter):
                 continue
             price = product.unit_price if row.clean["unit_price"] is None else row.clean["unit_price"]
             lines.append(
-                OrderLine(tenant=env.tenant, product=product, quantity=row.clean["quantity"], unit_price=price,
+                OrderLine(tenant=env.tenant, product=product, quantity=row.clean["quantity"],
+                          unit_price=price,
                           line_total=(price * row.clean["quantity"]).quantize(CENT))
             )  # fmt: skip
         if len(lines) != len(unit.rows):

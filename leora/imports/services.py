@@ -74,7 +74,8 @@ def _store(tenant_id: int, uploaded: UploadedFile) -> Path:
                 path.unlink(missing_ok=True)
                 raise InvalidInput.on(
                     "file",
-                    f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it and import the parts",
+                    f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                    "split it and import the parts",
                 )
             out.write(piece)
     return path
@@ -113,9 +114,12 @@ def import_upload(*, actor: Actor, uploaded: UploadedFile, entity: str) -> Impor
         raise
     run = ImportRun.objects.create_for(
         actor.tenant, entity=entity, mode=ImportMode.DRY_RUN, status=ImportStatus.UPLOADED,
-        original_name=(uploaded.name or "upload")[:255], file_path=_relative(path), file_format=source.file_format,
+        original_name=(uploaded.name or "upload")[:255], file_path=_relative(path),
+        file_format=source.file_format,
         file_size=source.size, encoding=source.encoding, delimiter=source.delimiter, headers=source.headers,
-        mapping=mapping_guess(entity, source.headers, saved_mapping(tenant_id=actor.tenant.pk, entity=entity)),
+        mapping=mapping_guess(
+            entity, source.headers, saved_mapping(tenant_id=actor.tenant.pk, entity=entity)
+        ),
         created_by=actor.user,
     )  # fmt: skip
     return run
@@ -155,7 +159,8 @@ def import_start(
             raise InvalidInput.on("file", "the uploaded file is no longer kept; upload it again")
         run = ImportRun.objects.create_for(
             actor.tenant, entity=run.entity, original_name=run.original_name, file_path=run.file_path,
-            file_format=run.file_format, file_size=run.file_size, encoding=run.encoding, delimiter=run.delimiter,
+            file_format=run.file_format, file_size=run.file_size, encoding=run.encoding,
+            delimiter=run.delimiter,
             headers=run.headers, created_by=actor.user,
         )  # fmt: skip
     if mapping is not None:
@@ -213,6 +218,8 @@ Progress = Callable[[float, str], None]
 
 
 def _importer_actor(run: ImportRun) -> Actor:
+    if run.created_by_id is None:
+        raise ImportRefused("the person who started this import is no longer in the team")
     membership = (
         Membership.objects.select_related("tenant", "user")
         .filter(tenant_id=run.tenant_id, user_id=run.created_by_id)
@@ -433,13 +440,22 @@ def _finish_applied(run: ImportRun, actor: Actor, tally: Tally) -> None:
 def _summary(run: ImportRun, tally: Tally) -> str:
     noun = run.entity if run.entity != ImportEntity.ORDERS else "orders"
     if run.mode == ImportMode.DRY_RUN:
-        head = f"Dry run: nothing was written. {tally.created:,} {noun} would be created, {tally.updated:,} updated."
+        head = (
+            f"Dry run: nothing was written. {tally.created:,} {noun} would be created, "
+            f"{tally.updated:,} updated."
+        )
         return head + (
             f" {tally.error_rows:,} rows have errors." if tally.error_rows else " No row has an error."
         )
     if run.mode == ImportMode.ALL_OR_NOTHING and not run.applied:
-        return f"Nothing was imported: {tally.error_rows:,} rows have errors. Fix them and import the file again."
-    text = f"Imported: {tally.created:,} {noun} created, {tally.updated:,} updated, {tally.unchanged:,} unchanged."
+        return (
+            f"Nothing was imported: {tally.error_rows:,} rows have errors. "
+            "Fix them and import the file again."
+        )
+    text = (
+        f"Imported: {tally.created:,} {noun} created, {tally.updated:,} updated, "
+        f"{tally.unchanged:,} unchanged."
+    )
     if tally.error_rows:
         text += f" {tally.error_rows:,} rows were skipped; download the error report."
     return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,7 +15,7 @@ from leora.imports.models import ImportEntity, ImportMode, ImportRun, ImportStat
 from leora.imports.reading import FileProblem, Source, preview_rows
 from leora.imports.report import error_report_response
 from leora.imports.selectors import import_get, import_list, import_row_errors
-from leora.imports.services import import_start, import_upload, require_importer, run_path
+from leora.imports.services import import_start, import_upload, require_importer, run_path, saved_mapping
 from leora.pages import actor_of_page, page_slice, refusals_as_403, render_page
 
 ERRORS_SHOWN = 20
@@ -38,14 +38,22 @@ def _entities() -> list[dict[str, Any]]:
 
 def _list_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     actor = actor_of_page(request)
-    return {"page": page_slice(request, import_list(actor=actor), page_size=20), "entities": _entities(), **extra}
+    return {
+        "page": page_slice(request, import_list(actor=actor), page_size=20),
+        "entities": _entities(),
+        **extra,
+    }
 
 
 @require_GET
 @login_required
 @refusals_as_403
 def import_list_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "imports/import_list.html", _list_context(request, chosen_entity=request.GET.get("entity", "")))
+    return render(
+        request,
+        "imports/import_list.html",
+        _list_context(request, chosen_entity=request.GET.get("entity", "")),
+    )
 
 
 @require_POST
@@ -96,6 +104,7 @@ def _detail_context(run: ImportRun, **extra: Any) -> dict[str, Any]:
             preview, context["preview_error"] = [], str(exc)
         context.update(
             preview=preview, mapping_rows=_mapping_rows(run, preview), fields=fields_of(run.entity),
+            has_saved_mapping=bool(saved_mapping(tenant_id=run.tenant_id, entity=run.entity)),
         )  # fmt: skip
     else:
         errors = import_row_errors(run=run)
@@ -110,7 +119,9 @@ def _detail_context(run: ImportRun, **extra: Any) -> dict[str, Any]:
 @refusals_as_403
 def import_detail_page(request: HttpRequest, import_id: int) -> HttpResponse:
     run = _run(request, import_id)
-    return render_page(request, "imports/import_detail.html", _detail_context(run), fragment="imports/_status.html")
+    return render_page(
+        request, "imports/import_detail.html", _detail_context(run), fragment="imports/_status.html"
+    )
 
 
 @require_POST
@@ -137,5 +148,5 @@ def import_start_page(request: HttpRequest, import_id: int) -> HttpResponse:
 @require_GET
 @login_required
 @refusals_as_403
-def import_errors_page(request: HttpRequest, import_id: int) -> StreamingHttpResponse:
-    return error_report_response(_run(request, import_id))
+def import_errors_page(request: HttpRequest, import_id: int) -> HttpResponse:
+    return error_report_response(_run(request, import_id))  # type: ignore[return-value]

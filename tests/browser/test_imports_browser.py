@@ -82,12 +82,21 @@ def test_skip_bad_rows_imports_the_rest_and_the_error_report_lists_the_two(
     assert list(csv.reader(io.StringIO(report))) == [
         ["row", "problem", "Account number", "Customer name", "City", "Email"],
         ["3", "Customer name: is empty; every row needs it", "C-101", "", "Sonoma", ""],
-        ["4", "Email: enter a valid email address", "C-102", "Harbor Lights Hotel", "Sausalito", "frontdesk@harbor"],
+        [
+            "4",
+            "Email: enter a valid email address",
+            "C-102",
+            "Harbor Lights Hotel",
+            "Sausalito",
+            "frontdesk@harbor",
+        ],
     ]
     _no_sideways_scroll(page)
 
 
-def test_the_import_pages_on_a_phone(world: World, phone: Any, sign_in: Any, screenshot: Any, tmp_path: Path) -> None:
+def test_the_import_pages_on_a_phone(
+    world: World, phone: Any, sign_in: Any, screenshot: Any, tmp_path: Path
+) -> None:
     page = phone
     path = tmp_path / "customers.csv"
     path.write_text(FILE, encoding="utf-8")

@@ -84,6 +84,7 @@ def reload(run: ImportRun) -> ImportRun:
 
 
 def job_of(run: ImportRun) -> Job:
+    assert run.job_id is not None
     return Job.objects.get(pk=run.job_id)
 
 

@@ -22,7 +22,9 @@ def _post(api: Any, **data: Any) -> Any:
 def test_posting_a_file_answers_202_with_the_job(world: World, api_as: Any) -> None:
     api = api_as(world.admin)
 
-    response = _post(api, file=csv_file(FILE), entity="customers", mode="skip_bad_rows", mapping=json.dumps(MAPPING))
+    response = _post(
+        api, file=csv_file(FILE), entity="customers", mode="skip_bad_rows", mapping=json.dumps(MAPPING)
+    )
 
     assert response.status_code == 202
     body = response.json()
@@ -32,16 +34,29 @@ def test_posting_a_file_answers_202_with_the_job(world: World, api_as: Any) -> N
 
 def test_the_import_shows_its_counts_and_rejected_rows(world: World, api_as: Any) -> None:
     api = api_as(world.admin)
-    created = _post(api, file=csv_file(FILE), entity="customers", mode="skip_bad_rows", mapping=json.dumps(MAPPING))
+    created = _post(
+        api, file=csv_file(FILE), entity="customers", mode="skip_bad_rows", mapping=json.dumps(MAPPING)
+    )
     run_jobs()
 
     body = api.get(f"/api/imports/{created.json()['id']}").json()
 
     assert body["status"] == "completed"
-    assert body["counts"] == {"rows": 3, "created": 2, "updated": 0, "unchanged": 0, "skipped": 1, "error_rows": 1}
-    assert body["errors"] == [{"row": 3, "problems": [{"column": "Venue", "message": "is empty; every row needs it"}]}]
+    assert body["counts"] == {
+        "rows": 3,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
+        "error_rows": 1,
+    }
+    assert body["errors"] == [
+        {"row": 3, "problems": [{"column": "Venue", "message": "is empty; every row needs it"}]}
+    ]
     assert body["progress"] == 100
-    csv_text = b"".join(api.client.get(body["errors_url"], headers=api.headers).streaming_content).decode("utf-8-sig")
+    csv_text = b"".join(api.client.get(body["errors_url"], headers=api.headers).streaming_content).decode(
+        "utf-8-sig"
+    )
     assert csv_text.splitlines()[1] == "3,Venue: is empty; every row needs it,A-2,"
 
 
@@ -53,7 +68,10 @@ def test_an_explicit_mapping_is_kept_for_the_next_file(world: World, api_as: Any
 
     assert second.status_code == 202
     assert api.get(f"/api/imports/{second.json()['id']}").json()["mapping"] == MAPPING
-    assert ImportMapping.objects.for_tenant(world.acme).get(entity="customers").mapping["acct"] == "account_number"
+    assert (
+        ImportMapping.objects.for_tenant(world.acme).get(entity="customers").mapping["acct"]
+        == "account_number"
+    )
 
 
 def test_the_list_holds_the_tenants_imports(world: World, api_as: Any) -> None:
@@ -89,7 +107,9 @@ def test_an_unknown_entity_or_bad_mapping_is_a_422_naming_the_field(world: World
 
 def test_another_tenants_import_is_a_404(world: World, api_as: Any) -> None:
     other = api_as(world.other_admin)
-    created = _post(other, file=csv_file(FILE), entity="customers", mode="dry_run", mapping=json.dumps(MAPPING))
+    created = _post(
+        other, file=csv_file(FILE), entity="customers", mode="dry_run", mapping=json.dumps(MAPPING)
+    )
 
     api = api_as(world.admin)
 

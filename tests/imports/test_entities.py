@@ -54,7 +54,9 @@ def test_a_second_product_import_changes_nothing(world: World, admin: Actor) -> 
 
 
 def test_contacts_attach_to_customers_by_account_number(world: World, admin: Actor, book: dict) -> None:
-    text = "Account,Contact name,Email,Primary\nC-1,Ana Ruiz,ana@blue.test,yes\nC-1,Bo Li,,no\nC-9,Cy Do,,no\n"
+    text = (
+        "Account,Contact name,Email,Primary\nC-1,Ana Ruiz,ana@blue.test,yes\nC-1,Bo Li,,no\nC-9,Cy Do,,no\n"
+    )
 
     run = do_import(admin, "contacts", csv_file(text))
 
@@ -74,7 +76,10 @@ def test_orders_group_their_lines_and_price_them_like_the_order_form(
     assert run.created_count == 2
     order = Order.objects.for_tenant(world.acme).get(order_number="SO-9001")
     lines = OrderLine.objects.for_tenant(world.acme).filter(order=order).order_by("pk")
-    assert [(line.quantity, line.unit_price) for line in lines] == [(12, Decimal("18.50")), (6, Decimal("40.00"))]
+    assert [(line.quantity, line.unit_price) for line in lines] == [
+        (12, Decimal("18.50")),
+        (6, Decimal("40.00")),
+    ]
     assert order.total == Decimal("462.00")
     assert order.rep == world.rep1
     facts = CustomerFacts.objects.for_tenant(world.acme).get(customer=book["first"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -40,7 +41,11 @@ def test_a_utf8_file_with_a_byte_order_mark_reads_its_first_header(world: World,
 
 
 def test_an_excel_workbook_imports_like_a_csv(world: World, admin: Actor) -> None:
-    rows = [["Account number", "Name", "Postcode"], [1001, "Blue Door", 94559], ["C-2", "Fig & Vine", None]]
+    rows: list[list[Any]] = [
+        ["Account number", "Name", "Postcode"],
+        [1001, "Blue Door", 94559],
+        ["C-2", "Fig & Vine", None],
+    ]
 
     run = do_import(admin, "customers", xlsx_file(rows))
 
@@ -50,9 +55,11 @@ def test_an_excel_workbook_imports_like_a_csv(world: World, admin: Actor) -> Non
 
 
 def test_a_formula_in_a_workbook_is_refused_naming_row_and_column(world: World, admin: Actor) -> None:
-    rows = [["Account number", "Name"], ["C-1", "Blue Door"], ["C-2", None]]
+    rows: list[list[Any]] = [["Account number", "Name"], ["C-1", "Blue Door"], ["C-2", None]]
 
-    run = do_import(admin, "customers", xlsx_file(rows, formulas={"B3": '=CONCAT("Fig", " Vine")'}), "all_or_nothing")
+    run = do_import(
+        admin, "customers", xlsx_file(rows, formulas={"B3": '=CONCAT("Fig", " Vine")'}), "all_or_nothing"
+    )
 
     assert _names(world) == []
     assert problems(run) == [(3, 'Name: is a formula (=CONCAT("Fig", " Vine")); paste the value instead')]
@@ -69,15 +76,26 @@ def _refusal(actor: Actor, upload: SimpleUploadedFile, entity: str = "customers"
     ("upload", "message"),
     [
         (SimpleUploadedFile("empty.csv", b""), "The file is empty."),
-        (SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "This is an image, not a spreadsheet."),
-        (SimpleUploadedFile("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64), "This is an old Excel .xls file."),
-        (SimpleUploadedFile("fake.xlsx", b"account,name\n1,2\n"), "This file is named .xlsx but is not an Excel"),
+        (
+            SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+            "This is an image, not a spreadsheet.",
+        ),
+        (
+            SimpleUploadedFile("old.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 64),
+            "This is an old Excel .xls file.",
+        ),
+        (
+            SimpleUploadedFile("fake.xlsx", b"account,name\n1,2\n"),
+            "This file is named .xlsx but is not an Excel",
+        ),
         (SimpleUploadedFile("blank.csv", b"\n\n\n"), "The file is empty."),
         (SimpleUploadedFile("dup.csv", b"name,Name\nx,y\n"), "The column 'Name' appears twice"),
     ],
     ids=["empty", "image", "xls", "fake-xlsx", "blank-lines", "duplicate-header"],
 )
-def test_a_file_that_is_no_spreadsheet_is_refused(admin: Actor, upload: SimpleUploadedFile, message: str) -> None:
+def test_a_file_that_is_no_spreadsheet_is_refused(
+    admin: Actor, upload: SimpleUploadedFile, message: str
+) -> None:
     assert _refusal(admin, upload).startswith(message)
     with scopes_disabled():
         assert ImportRun.objects.count() == 0
@@ -107,8 +125,9 @@ def test_a_file_without_a_required_column_is_refused_when_started(world: World, 
     api = api_as(world.admin)  # type: ignore[operator]
     upload = csv_file("Name,City\nBlue Door,Napa\n")
 
-    response = api.client.post("/api/imports", {"file": upload, "entity": "customers", "mode": "skip_bad_rows"},
-                               headers=api.headers)  # fmt: skip
+    data = {"file": upload, "entity": "customers", "mode": "skip_bad_rows"}
+
+    response = api.client.post("/api/imports", data, headers=api.headers)
 
     assert response.status_code == 422
     assert response.json()["errors"] == [

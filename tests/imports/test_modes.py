@@ -57,7 +57,10 @@ def test_all_or_nothing_with_good_rows_writes_them_all(world: World, admin: Acto
 def test_skip_bad_rows_imports_the_good_ones_and_reports_the_bad(world: World, admin: Actor) -> None:
     run = do_import(admin, "customers", csv_file(TWO_BAD), mode="skip_bad_rows")
 
-    assert sorted(Customer.objects.for_tenant(world.acme).values_list("account_number", flat=True)) == ["A-1", "A-4"]
+    assert sorted(Customer.objects.for_tenant(world.acme).values_list("account_number", flat=True)) == [
+        "A-1",
+        "A-4",
+    ]
     assert problems(run) == [
         (3, "name: is empty; every row needs it"),
         (4, "email: enter a valid email address"),
@@ -84,7 +87,7 @@ def test_the_job_ends_at_full_progress_with_the_counts(world: World, admin: Acto
     job = job_of(run)
     assert job.status == JobStatus.COMPLETED
     assert (job.progress, job.progress_message) == (100, run.message)
-    assert job.result["created"] == 3
+    assert job.result is not None and job.result["created"] == 3
 
 
 def test_progress_is_reported_after_every_chunk(world: World, admin: Actor) -> None:
