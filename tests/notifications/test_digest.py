@@ -7,14 +7,17 @@ from typing import Any, cast
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from leora.jobs.models import Job, JobStatus
 from leora.jobs.processing import process_jobs
 from leora.jobs.schedule import schedule_tick
-from leora.notifications.digest import DIGEST_KIND
+from leora.notifications.digest import DIGEST_KIND, digest_build
 from leora.notifications.models import Digest, Notification
 from leora.notifications.services import notification_preference_update
+from leora.tenancy.calendar import tenant_midnight
 from leora.tenancy.models import Role
 from leora.tenancy.scoping import scopes_disabled
 from tests import factories
@@ -29,6 +32,7 @@ from tests.notifications.digest_helpers import (
     make_book,
     result_of,
     run_digest,
+    weekly_buyer,
 )
 from tests.notifications.helpers import signed_in
 
@@ -269,3 +273,32 @@ def test_a_payload_hour_out_of_the_day_is_refused(world: World) -> None:
 
     with pytest.raises(InvalidInput):
         job_enqueue(job_type="notification_digest", tenant=world.acme, payload={"hour": 24})
+
+
+def test_an_on_demand_run_serves_the_people_and_hour_it_names(world: World, book: Book) -> None:
+    job = run_digest(world.acme, at_utc(20), hour=7, user_ids=[world.rep1.pk, world.other_rep.pk])
+
+    assert [message.to for message in mail.outbox] == [[world.rep1.email]]
+    assert result_of(job)["people"] == 1
+
+
+def test_a_digest_reads_the_same_number_of_queries_however_long_it_is(world: World, book: Book) -> None:
+    rep1 = factories.actor(world.acme, world.rep1)
+    with CaptureQueriesContext(connection) as short:
+        digest_build(actor=rep1, day=DAY, previous=None)
+    with scopes_disabled():
+        for n in range(4):
+            weekly_buyer(world.acme, world.rep1, f"Late buyer {n}", 12)
+            factories.make_task(
+                world.acme, world.rep1, title=f"Old task {n}", due_date=DAY - timedelta(days=3)
+            )
+            factories.make_event(
+                world.acme, world.rep1, starts_at=tenant_midnight(world.acme, DAY) + timedelta(hours=12 + n)
+            )
+
+    with CaptureQueriesContext(connection) as long:
+        content = digest_build(actor=rep1, day=DAY, previous=None)
+
+    assert content.items["at_risk"]["total"] == 5
+    assert content.items["events"]["total"] == 5
+    assert len(long) == len(short)
