@@ -1,7 +1,8 @@
 """Steps of the job queue benchmark that run inside Django, one subprocess each (own DATABASE_URL).
 
-``python -m bench.jobs_helper <step> [n]``: ``setup-leora``, ``enqueue-leora N``, ``stats-leora``,
-``setup-tasksdb``, ``enqueue-tasksdb N``, ``stats-tasksdb``; stats print one JSON object.
+``python -m bench.jobs_helper <step> [n]``: ``setup-leora``, ``enqueue-leora N [seconds]``,
+``stats-leora``, ``enqueue-leora-scheduled N``, ``stats-leora-scheduled``, ``setup-tasksdb``,
+``enqueue-tasksdb N [seconds]``, ``stats-tasksdb``; stats print one JSON object.
 """
 
 from __future__ import annotations
@@ -74,6 +75,35 @@ def main() -> None:
         else:
             job_enqueue_many(job_type="noop", payloads=[{}] * n, batch_size=2000)
             _analyze("jobs_job")
+    elif step == "enqueue-leora-scheduled":
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from leora.jobs.queue import job_enqueue
+
+        # run_after spread evenly over 1-5 s from now: the worker must wake for each one.
+        now = timezone.now()
+        for i in range(n):
+            job_enqueue(job_type="noop", run_after=now + timedelta(seconds=1 + 4 * i / max(1, n - 1)))
+        time.sleep(6)
+    elif step == "stats-leora-scheduled":
+        from leora.jobs.models import Job
+
+        late = [
+            (started - run_after).total_seconds()
+            for run_after, started in Job.objects.values_list("run_after", "started_at")
+            if started is not None
+        ]
+        print(
+            json.dumps(
+                {
+                    "count": len(late),
+                    "p50": statistics.median(late) if late else float("nan"),
+                    "p95": _percentile(late, 0.95),
+                }
+            )
+        )
     elif step == "stats-leora":
         from leora.jobs.models import Job
 
