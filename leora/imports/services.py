@@ -41,6 +41,7 @@ from leora.imports.models import (
     ImportStatus,
 )
 from leora.imports.reading import MAX_FILE_BYTES, FileProblem, RowReader, Source, source_open
+from leora.jobs.context import JobCancelled
 from leora.jobs.queue import job_enqueue
 from leora.tenancy.actors import Actor, actor_for, require_role
 from leora.tenancy.models import Membership, Role
@@ -357,6 +358,9 @@ def import_execute(
     except (ImportRefused, FileProblem) as exc:
         _mark_failed(run, str(exc))
         raise ImportRefused(str(exc)) from None
+    except JobCancelled:
+        _mark_failed(run, "Cancelled. In skip-bad-rows mode the chunks read before the cancel are kept.")
+        raise
     except Exception as exc:
         if last_attempt:
             _mark_failed(run, f"The import stopped: {exc}")
