@@ -35,14 +35,19 @@ class UnsafeUrl(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """A checked URL: where to connect (``address``) and what to call it (``host``, for Host and SNI)."""
+    """A checked URL: where to connect (``addresses``, in the resolver's order) and what to call it
+    (``host``, for the Host header, SNI and the certificate check)."""
 
     url: str
     scheme: str
     host: str
     port: int
     path: str
-    address: str
+    addresses: tuple[str, ...]
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -118,7 +123,12 @@ def url_check(url: str) -> Target:
     if parts.query:
         path += "?" + parts.query
     return Target(
-        url=url.strip(), scheme=parts.scheme, host=host, port=port, path=path, address=str(addresses[0])
+        url=url.strip(),
+        scheme=parts.scheme,
+        host=host,
+        port=port,
+        path=path,
+        addresses=tuple(str(address) for address in addresses),
     )
 
 
@@ -151,8 +161,15 @@ def _connection(target: Target, timeout: float) -> http.client.HTTPConnection:
 
     def connect_to_checked(address: Any, timeout: Any = None, source_address: Any = None) -> socket.socket:
         # The name stays the connection's host (Host header, SNI, certificate); the socket goes to
-        # the address url_check approved.
-        return socket.create_connection((target.address, target.port), timeout, source_address)
+        # an address url_check approved, each tried in turn as socket.create_connection would.
+        error: OSError | None = None
+        for checked in target.addresses:
+            try:
+                return socket.create_connection((checked, target.port), timeout, source_address)
+            except OSError as exc:
+                error = exc
+        assert error is not None
+        raise error
 
     connection._create_connection = connect_to_checked  # type: ignore[attr-defined]
     return connection

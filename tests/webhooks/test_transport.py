@@ -134,3 +134,13 @@ def test_a_closed_port_is_a_network_error_not_an_exception(receiver: Receiver) -
     assert exchange.status is None
     assert "ConnectionRefusedError" in exchange.error
     assert not exchange.refused
+
+
+def test_a_name_is_sent_as_the_host_while_the_socket_goes_to_the_checked_address(receiver: Receiver) -> None:
+    port = receiver.base_url.rsplit(":", 1)[1]
+
+    exchange = transport.post(f"http://localhost:{port}/named", body=b"{}", headers={})
+
+    assert exchange.succeeded
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"localhost:{port}"
