@@ -57,12 +57,23 @@ class Customer(TenantOwned):
     licence_number = models.CharField(max_length=40, blank=True)
     licence_type = models.CharField(max_length=12, choices=LicenceType.choices, blank=True, default="")
     notes = models.TextField(blank=True)
+    # WGS 84 degrees, for route order in the call plan (about 10 cm at six decimals).
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["tenant", "account_number"], name="customer_unique_number"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | (Q(latitude__gte=-90) & Q(latitude__lte=90)),
+                name="customer_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | (Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                name="customer_longitude_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "assigned_rep"]),

@@ -71,6 +71,20 @@ OWN_TASK_TITLES = ("Send the holiday price list to {name}", "Follow up on {name}
 EVENT_CHANCE = {"target_prospect": 0.5, "target_lapsed": 0.5, "at_risk": 0.3, "new": 0.3, "slipping": 0.2}
 
 
+def venue_point(area: Area, city: str, account_number: str) -> tuple[Decimal, Decimal]:
+    """A venue's coordinates: its city lies within about 20 km of the area's centre, the venue within
+    a few km of its city. Drawn from their own seeds, so the rest of the data does not change."""
+    place = random.Random(f"{area.name}:{city}")
+    city_lat = area.centre[0] + place.uniform(-0.18, 0.18)
+    city_lng = area.centre[1] + place.uniform(-0.25, 0.25)
+    venue = random.Random(f"venue:{account_number}")
+    micro = Decimal("0.000001")
+    return (
+        Decimal(city_lat + venue.gauss(0, 0.02)).quantize(micro),
+        Decimal(city_lng + venue.gauss(0, 0.03)).quantize(micro),
+    )
+
+
 @dataclass(frozen=True)
 class Territory:
     name: str
@@ -221,12 +235,15 @@ class AccountBuilder:
             notes = rng.choice(words.ACTIVITY_SUBJECTS["note"])
         created_at = aware(created, 9 + rng.randint(0, 7), rng.randint(0, 59), ctx.tz)
         updated = dates[-1] if dates else created
+        street = f"{rng.randint(10, 9899)} {rng.choice(words.STREET_NAMES)} {street_suffix}"
+        city = rng.choice(area.cities)
+        account_number = f"{ctx.account_prefix}{number:06d}"
+        latitude, longitude = venue_point(area, city, account_number)
         return ctx.writers.customers.add(
-            ctx.tenant_id, name, f"{ctx.account_prefix}{number:06d}", SEGMENTS[segment][1], status, rep_id,
-            territory.name, f"{rng.randint(10, 9899)} {rng.choice(words.STREET_NAMES)} {street_suffix}",
-            rng.choice(area.cities), area.state, f"{area.zip_prefix}{rng.randint(0, 99):02d}", "US",
+            ctx.tenant_id, name, account_number, SEGMENTS[segment][1], status, rep_id,
+            territory.name, street, city, area.state, f"{area.zip_prefix}{rng.randint(0, 99):02d}", "US",
             f"({area.phone_area}) 555-{rng.randint(100, 9999):04d}", f"orders@{slug}.example",
-            licence, licence_type, notes, created_at, aware(updated, 18, 0, ctx.tz),
+            licence, licence_type, notes, latitude, longitude, created_at, aware(updated, 18, 0, ctx.tz),
         )  # fmt: skip
 
     def _contacts(self, rng: random.Random, customer_id: int, created: date) -> None:

@@ -292,7 +292,7 @@ def seed_tenant(preset: TenantPreset, options: SeedOptions, progress: Progress =
         customer_fields = [
             "tenant", "name", "account_number", "account_type", "status", "assigned_rep", "territory",
             "street", "city", "region", "postal_code", "country", "phone", "email", "licence_number",
-            "licence_type", "notes", "created_at", "updated_at",
+            "licence_type", "notes", "latitude", "longitude", "created_at", "updated_at",
         ]  # fmt: skip
         writers = Writers(
             customers=sink.writer(Customer, customer_fields, with_ids=True),

@@ -14,6 +14,8 @@ class Area:
     zip_prefix: str
     phone_area: str
     cities: tuple[str, ...]
+    # Where the area lies (latitude, longitude); its invented cities are spread around it.
+    centre: tuple[float, float] = (47.6, -122.3)
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,17 @@ class TenantPreset:
 
 
 CASCADE_AREAS = (
-    Area("Puget Metro", "WA", "981", "206", ("Alder Falls", "Port Halvard", "Cedarmere", "Kellan Heights")),
-    Area("North Sound", "WA", "982", "360", ("Marrow Bay", "Skyline Point", "Tern Harbor")),
-    Area("Willamette", "OR", "973", "503", ("Oakhollow", "Brindle", "Fernwood Crossing", "Laurelton")),
-    Area("Columbia Gorge", "OR", "970", "541", ("Riverbend", "Haldane", "Windy Flats")),
-    Area("Inland Valley", "WA", "989", "509", ("Sagebrook", "Yarrow", "Copper Springs")),
-    Area("Coast", "OR", "971", "971", ("Gull Rock", "Seahaven", "Driftwood")),
+    Area("Puget Metro", "WA", "981", "206", ("Alder Falls", "Port Halvard", "Cedarmere", "Kellan Heights"), (47.61, -122.33)),
+    Area("North Sound", "WA", "982", "360", ("Marrow Bay", "Skyline Point", "Tern Harbor"), (48.42, -122.33)),
+    Area("Willamette", "OR", "973", "503", ("Oakhollow", "Brindle", "Fernwood Crossing", "Laurelton"), (44.94, -123.03)),
+    Area("Columbia Gorge", "OR", "970", "541", ("Riverbend", "Haldane", "Windy Flats"), (45.71, -121.52)),
+    Area("Inland Valley", "WA", "989", "509", ("Sagebrook", "Yarrow", "Copper Springs"), (46.60, -120.51)),
+    Area("Coast", "OR", "971", "971", ("Gull Rock", "Seahaven", "Driftwood"), (45.52, -123.93)),
 )
 
 NORTHWIND_AREAS = (
-    Area("Lakeshore", "IL", "606", "312", ("Harlow Park", "Bellwater", "North Quay")),
-    Area("Prairie", "WI", "535", "608", ("Millbrook", "Elm Prairie", "Stonefield")),
+    Area("Lakeshore", "IL", "606", "312", ("Harlow Park", "Bellwater", "North Quay"), (41.88, -87.63)),
+    Area("Prairie", "WI", "535", "608", ("Millbrook", "Elm Prairie", "Stonefield"), (43.07, -89.40)),
 )
 
 PRESETS = {

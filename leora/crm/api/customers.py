@@ -40,7 +40,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> Any:
 def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPatch) -> Any:
     actor = actor_of(request)
     customer = customer_get(actor=actor, customer_id=customer_id)
-    changes = patch_changes(payload, nullable={"assigned_rep_id", "email"})
+    changes = patch_changes(payload, nullable={"assigned_rep_id", "email", "latitude", "longitude"})
     if "email" in changes:
         changes["email"] = changes["email"] or ""
     return customer_update(actor=actor, customer=customer, changes=changes)

@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -33,6 +34,8 @@ class CustomerOut(Schema):
     licence_number: str
     licence_type: str
     notes: str
+    latitude: Decimal | None
+    longitude: Decimal | None
     created_at: datetime
     updated_at: datetime
 
@@ -54,6 +57,8 @@ class CustomerIn(Schema):
     licence_number: str = Field("", max_length=40)
     licence_type: LicenceType = LicenceType.NONE
     notes: str = ""
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
     _name_not_blank = field_validator("name")(_not_blank)
 
@@ -75,6 +80,8 @@ class CustomerPatch(Schema):
     licence_number: str | None = Field(None, max_length=40)
     licence_type: LicenceType | None = None
     notes: str | None = None
+    latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)
 
     @field_validator("name")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from leora.tenancy.services.audit import audit_record
 AUDITED_FIELDS = [
     "name", "account_number", "account_type", "status", "assigned_rep", "territory", "street", "city",
     "region", "postal_code", "country", "phone", "email", "licence_number", "licence_type", "notes",
+    "latitude", "longitude",
 ]  # fmt: skip
 
 
@@ -57,6 +59,8 @@ def customer_create(
     licence_number: str = "",
     licence_type: str = LicenceType.NONE,
     notes: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
 ) -> Customer:
     """Create a customer and return it. A rep's new accounts are assigned to themselves unless they name
     someone; an account number is generated (C000001) when none is given."""
@@ -71,7 +75,8 @@ def customer_create(
         tenant=actor.tenant, name=name, account_number=chosen, account_type=account_type, status=status,
         assigned_rep=rep, territory=territory, street=street, city=city, region=region,
         postal_code=postal_code, country=country, phone=phone, email=email or "",
-        licence_number=licence_number, licence_type=licence_type, notes=notes,
+        licence_number=licence_number, licence_type=licence_type, notes=notes, latitude=latitude,
+        longitude=longitude,
     )  # fmt: skip
     insert_numbered(
         customer, numbers=customers, field="account_number", prefix="C", what="account number",

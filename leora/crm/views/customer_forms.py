@@ -139,7 +139,9 @@ def customer_activity_new(request: HttpRequest, customer_id: int) -> HttpRespons
     actor = actor_of_page(request)
     customer = page_customer(actor, customer_id)
     if request.method == "GET":
-        form = ActivityForm(initial={"kind": ActivityKind.VISIT, "occurred_at": local_now()})
+        kind = request.GET.get("kind")
+        kind = kind if kind in ActivityKind.values else ActivityKind.VISIT
+        form = ActivityForm(initial={"kind": kind, "occurred_at": local_now()})
         return _activity_form_page(request, customer, form)
     form = ActivityForm(request.POST)
     if form.is_valid():
@@ -183,6 +185,14 @@ class CustomerForm(forms.Form):
     licence_type = forms.ChoiceField(choices=LicenceType.choices, required=False, label="Licence type")
     territory = forms.CharField(max_length=100, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9, decimal_places=6)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.errors:
+            self.add_error("longitude" if data.get("longitude") is None else "latitude", "Give both, or neither.")
+        return data
 
     def __init__(self, *args: Any, actor: Actor, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
