@@ -36,9 +36,23 @@ class TenantPreset:
 
 
 CASCADE_AREAS = (
-    Area("Puget Metro", "WA", "981", "206", ("Alder Falls", "Port Halvard", "Cedarmere", "Kellan Heights"), (47.61, -122.33)),
+    Area(
+        "Puget Metro",
+        "WA",
+        "981",
+        "206",
+        ("Alder Falls", "Port Halvard", "Cedarmere", "Kellan Heights"),
+        (47.61, -122.33),
+    ),
     Area("North Sound", "WA", "982", "360", ("Marrow Bay", "Skyline Point", "Tern Harbor"), (48.42, -122.33)),
-    Area("Willamette", "OR", "973", "503", ("Oakhollow", "Brindle", "Fernwood Crossing", "Laurelton"), (44.94, -123.03)),
+    Area(
+        "Willamette",
+        "OR",
+        "973",
+        "503",
+        ("Oakhollow", "Brindle", "Fernwood Crossing", "Laurelton"),
+        (44.94, -123.03),
+    ),
     Area("Columbia Gorge", "OR", "970", "541", ("Riverbend", "Haldane", "Windy Flats"), (45.71, -121.52)),
     Area("Inland Valley", "WA", "989", "509", ("Sagebrook", "Yarrow", "Copper Springs"), (46.60, -120.51)),
     Area("Coast", "OR", "971", "971", ("Gull Rock", "Seahaven", "Driftwood"), (45.52, -123.93)),

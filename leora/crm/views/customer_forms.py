@@ -186,12 +186,16 @@ class CustomerForm(forms.Form):
     territory = forms.CharField(max_length=100, required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     latitude = forms.DecimalField(required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6)
-    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, max_digits=9, decimal_places=6
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("latitude") is None) != (data.get("longitude") is None) and not self.errors:
-            self.add_error("longitude" if data.get("longitude") is None else "latitude", "Give both, or neither.")
+            self.add_error(
+                "longitude" if data.get("longitude") is None else "latitude", "Give both, or neither."
+            )
         return data
 
     def __init__(self, *args: Any, actor: Actor, customer: Customer, **kwargs: Any) -> None:
