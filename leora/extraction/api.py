@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
@@ -26,7 +27,7 @@ from leora.tenancy.auth import actor_of
 router = Router()
 
 
-def read_upload(uploaded: UploadedFile) -> bytes:
+def read_upload(uploaded: DjangoUploadedFile) -> bytes:
     """Return an upload's bytes, refusing (413) one over the limit before reading it."""
     if uploaded.size is not None and uploaded.size > MAX_UPLOAD_BYTES:
         raise TooLarge(

@@ -99,7 +99,7 @@ class RapidOcrEngine:
         picture = bounded(image)
         with self._lock:
             # RapidOCR expects OpenCV's BGR channel order for arrays.
-            output = self._ocr(np.array(picture)[:, :, ::-1])
+            output: Any = self._ocr(np.array(picture)[:, :, ::-1])
         if output.boxes is None or output.txts is None or output.scores is None:
             return []
         quads = [[(float(x), float(y)) for x, y in box] for box in output.boxes]

@@ -350,7 +350,7 @@ def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
         (margin + width + jitter(), margin + height + jitter()),
         (margin + jitter(), margin + height + jitter()),
     ]
-    source = [(0, 0), (width, 0), (width, height), (0, height)]
+    source: list[tuple[float, float]] = [(0, 0), (width, 0), (width, height), (0, height)]
     coefficients = _perspective_coefficients(corners, source)
     canvas = Image.new("RGB", canvas_size, "#5a4a3a")
     warped = image.transform(canvas_size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)

@@ -19,13 +19,10 @@ def extraction_list(
 ) -> QuerySet[Extraction]:
     """Return the scans ``actor`` may see, newest first."""
     progress = Job.objects.filter(pk=OuterRef("job_id"))
-    scans = (
-        Extraction.objects.for_tenant(actor.tenant)
-        .select_related("created_by")
-        .annotate(
-            job_progress=Subquery(progress.values("progress")[:1]),
-            job_progress_message=Subquery(progress.values("progress_message")[:1]),
-        )
+    scans: QuerySet[Extraction] = Extraction.objects.for_tenant(actor.tenant)
+    scans = scans.select_related("created_by").annotate(
+        job_progress=Subquery(progress.values("progress")[:1]),
+        job_progress_message=Subquery(progress.values("progress_message")[:1]),
     )
     if not actor.sees_whole_tenant:
         scans = scans.filter(created_by_id__in=actor.team_user_ids)

@@ -316,7 +316,7 @@ def extraction_apply(
     return Applied(customer, contact, created, contact_created)
 
 
-def _blank_fill(customer: Customer, proposed: dict[str, str]) -> dict[str, str]:
+def _blank_fill(customer: Customer, proposed: dict[str, Any]) -> dict[str, Any]:
     """The proposed customer fields that are empty on the customer now (an update never overwrites)."""
     return {name: value for name, value in proposed.items() if value and not getattr(customer, name)}
 
@@ -326,7 +326,11 @@ def _apply_card(
 ) -> tuple[Customer, bool, Contact, bool]:
     if not values["person_name"]:
         raise InvalidInput.on("person_name", "Give the contact a name.")
-    account = {**address_parts(values["address"]), "phone": values["phone"], "email": values["email"]}
+    account: dict[str, Any] = {
+        **address_parts(values["address"]),
+        "phone": values["phone"],
+        "email": values["email"],
+    }
     created = customer is None
     if customer is None:
         if not values["company"]:
@@ -346,7 +350,7 @@ def _apply_card(
 
 
 def _apply_licence(actor: Actor, values: dict[str, str], customer: Customer | None) -> tuple[Customer, bool]:
-    account: dict[str, str] = {
+    account: dict[str, Any] = {
         **address_parts(values["premises_address"]),
         "licence_number": values["licence_number"][:40],
     }

@@ -68,6 +68,7 @@ def reload(extraction: Extraction) -> Extraction:
 
 
 def job_of(extraction: Extraction) -> Job:
+    assert extraction.job_id is not None
     return Job.objects.get(pk=extraction.job_id)
 
 

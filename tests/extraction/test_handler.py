@@ -40,7 +40,7 @@ def test_the_job_ends_at_100_percent_with_its_result(world: World, small_card_pn
     job = job_of(extraction)
     assert (job.status, job.progress) == (JobStatus.COMPLETED, 100)
     assert job.progress_message.startswith("Read ")
-    assert job.result["extraction_id"] == extraction.pk
+    assert job.result is not None and job.result["extraction_id"] == extraction.pk
 
 
 def test_reading_reports_progress_at_each_step(world: World, small_card_png: bytes) -> None:
@@ -129,7 +129,7 @@ def test_a_job_naming_another_tenants_scan_fails_without_touching_it(
     from leora.jobs.queue import job_enqueue
 
     theirs = scan(world.other, world.other_rep, small_card_png)
-    Job.objects.filter(pk=theirs.job_id).delete()  # only the misdirected job runs
+    Job.objects.filter(pk=str(theirs.job_id)).delete()  # only the misdirected job runs
     job = job_enqueue(job_type="image_extraction", payload={"extraction_id": theirs.pk}, tenant=world.acme)
     read_all()
     assert Job.objects.get(pk=job.pk).status == JobStatus.FAILED
