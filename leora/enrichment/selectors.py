@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Count, Max
 
@@ -15,7 +14,7 @@ from leora.enrichment.account_types import AUDIT_ACTION
 from leora.enrichment.models import CustomerEnrichment
 from leora.enrichment.services import RUNNABLE
 from leora.errors import NotFound
-from leora.jobs.models import Job
+from leora.jobs.models import FINISHED, Job
 from leora.tenancy.actors import Actor
 from leora.tenancy.models import AuditEvent
 
@@ -145,11 +144,22 @@ def account_type_changes(*, actor: Actor, limit: int = 20) -> list[AccountTypeCh
     return changes[:limit]
 
 
-def enrichment_jobs_latest(*, actor: Actor) -> dict[str, Job | None]:
-    """Return the newest job of each enrichment job type in the actor's tenant (None: never run)."""
-    latest: dict[str, Any] = {}
+@dataclass(frozen=True)
+class JobRuns:
+    """A job type's newest finished job (None: never finished) and its newest unfinished one."""
+
+    last: Job | None
+    waiting: Job | None
+
+
+def enrichment_jobs_latest(*, actor: Actor) -> dict[str, JobRuns]:
+    """Return, for each enrichment job type, its newest finished and newest unfinished job in the
+    actor's tenant (four small queries)."""
+    found = {}
     for job_type in RUNNABLE:
-        latest[job_type] = (
-            Job.objects.for_tenant(actor.tenant).filter(type=job_type).order_by("-created_at").first()
+        jobs = Job.objects.for_tenant(actor.tenant).filter(type=job_type).order_by("-created_at")
+        found[job_type] = JobRuns(
+            last=jobs.filter(status__in=FINISHED).order_by("-finished_at", "-created_at").first(),
+            waiting=jobs.exclude(status__in=FINISHED).first(),
         )
-    return latest
+    return found

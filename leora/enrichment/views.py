@@ -43,7 +43,7 @@ def enrichment_overview_page(request: HttpRequest) -> HttpResponse:
     actor = _leader(request)
     latest = enrichment_jobs_latest(actor=actor)
     jobs = [
-        {"type": t, "label": JOB_LABELS[t][0], "text": JOB_LABELS[t][1], "job": latest[t]} for t in RUNNABLE
+        {"type": t, "label": JOB_LABELS[t][0], "text": JOB_LABELS[t][1], "runs": latest[t]} for t in RUNNABLE
     ]
     distribution = rfm_segment_counts(actor=actor)
     context = {

@@ -165,7 +165,9 @@ def test_a_widget_config_naming_no_segment_metric_is_a_422_on_config_metric(
     assert response.status_code == 422
     error = response.json()["errors"][0]
     assert error["field"] == "config.metric"
-    assert error["message"].startswith(f"{problem}; choose a segment metric: at_risk_customer, ")
+    assert error["message"].startswith(
+        f"{problem}; choose a segment metric: active_account, at_risk_customer, "
+    )
     assert "health_score" not in error["message"].partition(":")[2]
 
 

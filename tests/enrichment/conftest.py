@@ -50,6 +50,12 @@ def run(job_type: str, tenant: Tenant, **payload: Any) -> Job:
     return Job.objects.get(pk=job.pk)
 
 
+def result(job: Job) -> dict[str, Any]:
+    """Return the stored result of a finished job."""
+    assert isinstance(job.result, dict), job.last_error
+    return job.result
+
+
 def retry_now(job: Job) -> None:
     """Make a job waiting out its backoff ready at once."""
     Job.objects.filter(pk=job.pk).update(run_after=timezone.now() - timedelta(seconds=1))

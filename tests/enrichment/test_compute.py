@@ -23,7 +23,7 @@ from leora.metrics.services import metric_values
 from leora.tenancy.scoping import scopes_disabled
 from tests import factories
 from tests.conftest import World
-from tests.enrichment.conftest import orders_on, retry_now, run
+from tests.enrichment.conftest import orders_on, result, retry_now, run
 from tests.enrichment.providers import FlakyDirectory
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_rfm_scores_are_quintiles_over_the_tenants_customers_with_orders(
     job = run("customer_enrichment", world.acme)
 
     assert job.status == JobStatus.COMPLETED, job.last_error
-    assert job.result["customers"] == 6 and job.result["rfm_customers"] == 5
+    assert result(job)["customers"] == 6 and result(job)["rfm_customers"] == 5
     scores = {
         name: (e.recency_score, e.frequency_score, e.monetary_score, e.rfm_segment)
         for name, e in ((n, enrichment_of(c)) for n, c in small_tenant.items())
@@ -175,9 +175,8 @@ def test_the_health_score_is_the_tenants_health_score_metric_with_its_reasons(
     run("customer_enrichment", world.acme)
 
     admin = factories.actor(world.acme, world.admin)
-    values = dict(
-        metric_values(world.acme, "health_score", admin, today=today).values_list("pk", "metric_value")
-    )
+    scored: Any = metric_values(world.acme, "health_score", admin, today=today)
+    values = dict(scored.values_list("pk", "metric_value"))
     for customer in (weekly, lapsed):
         stored = enrichment_of(customer)
         assert stored.health_score == values[customer.pk]
@@ -192,7 +191,7 @@ def test_ids_of_another_tenants_customers_are_skipped(world: World, weekly: Cust
 
     job = run("customer_enrichment", world.acme, customer_ids=[theirs.pk])
 
-    assert job.status == JobStatus.COMPLETED and job.result["customers"] == 0
+    assert job.status == JobStatus.COMPLETED and result(job)["customers"] == 0
     assert not CustomerEnrichment.objects.filter(customer=theirs).exists()
 
 

@@ -294,8 +294,8 @@ def test_the_customer_page_runs_a_fixed_number_of_queries(
     client = _as_user(world.rep1)
     # session, user, membership; customer, stats, orders, invoices, totals, activities, contacts,
     # tasks; the rhythm line's due segment and figures; the health panel's metric versions,
-    # attributes and formulas.
-    with django_assert_num_queries(16):
+    # attributes and formulas; the stored enrichment.
+    with django_assert_num_queries(17):
         assert client.get(f"/customers/{slipping.pk}/").status_code == 200
 
 

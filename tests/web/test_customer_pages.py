@@ -237,8 +237,8 @@ def test_the_detail_page_runs_a_fixed_number_of_queries(
     client = as_user(world.rep1)
     # session, user, membership; then customer, stats, orders, invoices, totals, activities,
     # contacts, tasks; the rhythm line's due segment and figures; the health panel's metric
-    # versions, attributes and formulas.
-    with django_assert_num_queries(16):
+    # versions, attributes and formulas; the stored enrichment.
+    with django_assert_num_queries(17):
         assert client.get(f"/customers/{rich.pk}/").status_code == 200
 
 
