@@ -117,7 +117,8 @@ def _attempt(rows: list[Row], system: str, database: str, workers: int, scenario
     except (RuntimeError, subprocess.SubprocessError) as exc:
         print(f"{system} on {database} with {workers} workers: {exc}", file=sys.stderr)
         nan = float("nan")
-        rows.append(Row(system, database, workers, 0, nan, nan, nan, nan, f"failed: {str(exc)[:80]}"))
+        last = (str(exc).strip().splitlines() or ["?"])[-1]
+        rows.append(Row(system, database, workers, 0, nan, nan, nan, nan, f"failed: {last[:100]}"))
 
 
 LEORA_DRAIN = "burst, batch 50"
@@ -523,7 +524,8 @@ def _table(rows: list[Row], load: str) -> str:
         "",
         "Settings: Leora's drain workers run `leora worker --burst --batch-size 50` (1 thread); every other "
         "Leora row runs `leora worker` with its default settings (1 thread, batches of 10, LISTEN/NOTIFY on "
-        "PostgreSQL, adaptive polling from 10 ms to 1 s on SQLite, where the enqueuer is another process). "
+        "PostgreSQL; on SQLite, where the enqueuer is another process, adaptive polling: every 10 ms for "
+        "a second after a job, then doubling up to 1 s). "
         "Procrastinate: its worker with `--concurrency 1` and `--concurrency 10` (its documented way to "
         "raise throughput), LISTEN/NOTIFY; django-tasks-db: its db_worker (one task at a time, 0.05 s "
         "interval). Latency comes from the trickle rows (a drain's queue wait only measures its backlog). "

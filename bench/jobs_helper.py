@@ -60,8 +60,9 @@ def main() -> None:
 
     if step == "setup-leora":
         call_command("migrate", verbosity=0)
-        from leora.jobs.models import Job, WorkerHeartbeat
+        from leora.jobs.models import Job, ScheduleRun, WorkerHeartbeat
 
+        ScheduleRun.objects.all()._raw_delete(ScheduleRun.objects.db)
         Job.objects.all()._raw_delete(Job.objects.db)
         WorkerHeartbeat.objects.all().delete()
     elif step == "enqueue-leora":

@@ -10,7 +10,8 @@ DEFAULTS: dict[str, Any] = {
     "JOB_PROCESSOR_API_KEY": "",
     "JOB_LEASE_SECONDS": 60,
     # The longest wait between polls when no notification can wake the worker (SQLite, or PostgreSQL
-    # while its listener reconnects); right after work it polls every JOB_POLL_MIN_SECONDS, doubling.
+    # while its listener reconnects); for a second after work it polls every JOB_POLL_MIN_SECONDS, then
+    # doubles the wait with every empty poll.
     "JOB_POLL_INTERVAL_SECONDS": 1.0,
     "JOB_POLL_MIN_SECONDS": 0.01,
     # With LISTEN working, the safety-net poll (a lost notification) comes this often.

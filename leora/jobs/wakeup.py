@@ -18,8 +18,8 @@ Three parts:
   and "wait" is never lost.
 
 And ``IdlePoll``, the interval between polls when no notification can come (SQLite from another
-process, or PostgreSQL while the listener is reconnecting): short right after work, doubling on every
-empty poll up to a ceiling.
+process, or PostgreSQL while the listener is reconnecting): short for a second after work, then
+doubling on every empty poll up to a ceiling.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -189,19 +190,35 @@ class Listener(threading.Thread):
 
 
 class IdlePoll:
-    """The wait between empty polls when no notification will come: ``minimum`` right after work,
-    doubling with every empty poll up to ``ceiling``."""
+    """The wait between empty polls when no notification will come: ``minimum`` for ``hot`` seconds
+    after the last work (jobs that come one by one keep coming), then doubling with every empty poll
+    up to ``ceiling``."""
 
-    def __init__(self, *, minimum: float, ceiling: float, factor: float = 2.0) -> None:
+    def __init__(
+        self,
+        *,
+        minimum: float,
+        ceiling: float,
+        hot: float = 1.0,
+        factor: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.minimum = max(0.001, min(minimum, ceiling))
         self.ceiling = max(self.minimum, ceiling)
+        self.hot = hot
         self.factor = max(1.0, factor)
+        self.clock = clock
         self.interval = self.minimum
+        self.last_work = clock()
 
     def worked(self) -> None:
         """Work was found: poll soon again, more may follow."""
+        self.last_work = self.clock()
         self.interval = self.minimum
 
     def idled(self) -> None:
-        """A poll found nothing: wait longer before the next one."""
-        self.interval = min(self.ceiling, self.interval * self.factor)
+        """A poll found nothing: wait longer before the next one, once the last work is a while ago."""
+        if self.clock() - self.last_work < self.hot:
+            self.interval = self.minimum
+        else:
+            self.interval = min(self.ceiling, self.interval * self.factor)

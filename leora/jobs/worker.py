@@ -5,7 +5,8 @@ together (one transaction for the batch). An idle thread waits to be woken (leor
 PostgreSQL by the process's listener thread at the commit of every enqueue, on any database by an
 enqueue made in this process; and at the earliest pending ``run_after``. One idle thread at a time
 keeps that time and polls: every JOB_LISTEN_POLL_SECONDS as a safety net while the listener works,
-otherwise adaptively (JOB_POLL_MIN_SECONDS right after work, doubling up to the poll interval).
+otherwise adaptively (JOB_POLL_MIN_SECONDS for a second after work, then doubling up to the poll
+interval).
 The main thread renews the leases of every job the process holds, passes cancel requests on to the
 running handlers, recovers the expired leases of dead workers and enqueues the schedule's due slots.
 On SIGTERM/SIGINT the worker stops claiming, lets each thread finish the job it is running, gives back

@@ -228,17 +228,40 @@ def test_another_tenants_job_answers_404(world: World, api_as: Any) -> None:
 # ---------------------------------------------------------------------------------- unit level
 
 
-def test_the_idle_poll_doubles_after_each_empty_poll_up_to_its_ceiling() -> None:
-    poll = IdlePoll(minimum=0.01, ceiling=0.05)
-    waits = []
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_idle_poll_stays_short_for_a_while_after_work() -> None:
+    clock = Clock()
+    poll = IdlePoll(minimum=0.01, ceiling=1.0, hot=1.0, clock=clock)
+    poll.worked()
     for _ in range(5):
-        waits.append(poll.interval)
+        clock.now += 0.1
         poll.idled()
-    assert waits == [0.01, 0.02, 0.04, 0.05, 0.05]
+    assert poll.interval == 0.01
+
+
+def test_the_idle_poll_doubles_once_idle_up_to_its_ceiling() -> None:
+    clock = Clock()
+    poll = IdlePoll(minimum=0.01, ceiling=0.05, hot=1.0, clock=clock)
+    poll.worked()
+    clock.now += 2.0
+    waits = []
+    for _ in range(4):
+        poll.idled()
+        waits.append(poll.interval)
+    assert waits == [0.02, 0.04, 0.05, 0.05]
 
 
 def test_the_idle_poll_is_short_again_right_after_work() -> None:
-    poll = IdlePoll(minimum=0.01, ceiling=1.0)
+    clock = Clock()
+    poll = IdlePoll(minimum=0.01, ceiling=1.0, hot=1.0, clock=clock)
+    clock.now += 10.0
     for _ in range(10):
         poll.idled()
     poll.worked()
