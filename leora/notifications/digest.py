@@ -309,7 +309,7 @@ def notification_digest(ctx: JobContext, payload: NotificationDigestPayload) -> 
         ctx.progress(100 * done / len(recipients), f"{done:,} of {len(recipients):,} people")
     if failures:
         raise RuntimeError(
-            f"{len(failures)} of {len(recipients)} digests could not be sent (retried later): {failures[0]}"
+            f"{len(failures)} of {len(recipients)} digests could not be sent; first: {failures[0]}"
         )
     ctx.progress(100, f"{outcomes['sent']:,} digests sent")
     return {
