@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +50,8 @@ log = logging.getLogger("leora.webhooks")
 JOB_TYPE = "webhook_dispatch"
 TEST_EVENT = "webhook.test"
 DEFAULT_DISABLE_AFTER = 10
+# Finished deliveries (and their attempts) are kept this long, then pruned as new ones finish.
+LOG_RETENTION_DAYS = 30
 ADMINS_ONLY = "Webhooks are managed by admins."
 AUDITED_FIELDS = ["url", "description", "events", "active"]
 
@@ -332,6 +334,8 @@ def delivery_attempt(*, delivery: WebhookDelivery, attempt: int, last_attempt: b
         )
         if final and not delivery.is_test:
             _count_outcome(subscription, succeeded=exchange.succeeded)
+        if final:
+            delivery_log_prune(subscription=subscription)
     result: dict[str, Any] = {
         "delivered": exchange.succeeded,
         "status": exchange.status,
@@ -343,6 +347,16 @@ def delivery_attempt(*, delivery: WebhookDelivery, attempt: int, last_attempt: b
     if exchange.error:
         result["error"] = exchange.error
     return result
+
+
+def delivery_log_prune(*, subscription: WebhookSubscription, now: datetime | None = None) -> int:
+    """Delete the subscription's finished deliveries older than LOG_RETENTION_DAYS; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=LOG_RETENTION_DAYS)
+    old = WebhookDelivery.objects.for_tenant(subscription.tenant_id).filter(
+        subscription=subscription, created_at__lt=cutoff, finished_at__isnull=False
+    )
+    deleted, _ = old.delete()
+    return deleted
 
 
 def _count_outcome(subscription: WebhookSubscription, *, succeeded: bool) -> None:

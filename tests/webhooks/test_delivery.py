@@ -242,3 +242,25 @@ def test_a_rolled_back_change_sends_nothing(
             pass
 
     assert deliveries(issued.subscription) == []
+
+
+def test_finished_deliveries_older_than_thirty_days_are_pruned_as_new_ones_finish(
+    world: World, receiver: Receiver
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    issued = subscribe(world.acme, world.admin, receiver.url())
+    actor = factories.actor(world.acme, world.admin)
+    old = webhook_test_send(actor=actor, subscription=issued.subscription)
+    run_deliveries()
+    with scopes_disabled():
+        WebhookDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+
+    new = webhook_test_send(actor=actor, subscription=issued.subscription)
+    run_deliveries()
+
+    assert [d.pk for d in deliveries(issued.subscription)] == [new.pk]
+    with scopes_disabled():
+        assert not WebhookAttempt.objects.filter(delivery_id=old.pk).exists()
