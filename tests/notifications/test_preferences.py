@@ -129,3 +129,12 @@ def test_the_preferences_page_needs_a_sign_in(client: Any) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+def test_without_javascript_the_preferences_are_a_page_of_their_own(world: World) -> None:
+    response = signed_in(world.rep1).get("/notifications/preferences/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Daily digest</h1>" in html
+    assert 'name="digest_hour"' in html
