@@ -162,3 +162,24 @@ def test_a_scan_waiting_for_its_job_shows_its_status_and_no_fields(world: World,
     body = client.get(f"/api/extractions/{mine.pk}", headers=headers).json()
     assert (body["status"], body["progress"], body["matches"]) == ("pending", 0, [])
     assert all(field["value"] == "" for field in body["fields"])
+
+
+def test_the_openapi_schema_lists_the_scan_operations_behind_bearer_auth(client: Any) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    operations = {
+        (method.upper(), path): operation
+        for path, methods in paths.items()
+        if path.startswith("/api/extractions")
+        for method, operation in methods.items()
+    }
+    assert set(operations) == {
+        ("POST", "/api/extractions"),
+        ("GET", "/api/extractions"),
+        ("GET", "/api/extractions/{extraction_id}"),
+        ("GET", "/api/extractions/{extraction_id}/image"),
+        ("POST", "/api/extractions/{extraction_id}/apply"),
+    }
+    assert all(
+        any("TokenAuth" in requirement for requirement in operation["security"])
+        for operation in operations.values()
+    )
