@@ -210,3 +210,18 @@ def test_the_delivery_log_reads_in_the_same_queries_whatever_the_number_of_deliv
         response = client.get(f"/webhooks/{subscription.pk}/")
 
     assert response.content.decode().count('data-testid="delivery-row"') == 4
+
+
+def test_without_javascript_the_secret_is_shown_on_a_page_of_its_own(
+    world: World, receiver: Receiver
+) -> None:
+    response = signed_in(world.admin).post(
+        "/webhooks/new/", {"url": receiver.url(), "events": ["order.created"]}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    with scopes_disabled():
+        subscription = WebhookSubscription.objects.get()
+    assert secret_decrypt(subscription.secret_encrypted) in html
+    assert "<html" in html and "← Webhooks" in html
