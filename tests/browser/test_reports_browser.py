@@ -10,10 +10,19 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from leora.crm.facts import facts_deferred
 from leora.jobs.processing import process_jobs
 from tests.conftest import World
+from tests.reports.conftest import Book, write_book
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def book(world: World, unscoped: None) -> Book:
+    """The small book the reports' own tests check figures against (tests/reports/conftest.py)."""
+    with facts_deferred():
+        return write_book(world)
 
 
 def _request(page: Any, report: str, file_format: str, toast_shown: Any) -> None:
@@ -39,7 +48,7 @@ def _download(page: Any, extension: str) -> Path:
 
 
 def test_a_manager_requests_a_workbook_and_downloads_it_on_a_desktop(
-    world: World, sample_book: Any, desktop: Any, sign_in: Any, toast_shown: Any, screenshot: Any
+    world: World, book: Book, desktop: Any, sign_in: Any, toast_shown: Any, screenshot: Any
 ) -> None:
     sign_in(desktop, "manager@acme.test")
     _request(desktop, "Sales by rep and week", "xlsx", toast_shown)
@@ -54,7 +63,7 @@ def test_a_manager_requests_a_workbook_and_downloads_it_on_a_desktop(
 
 
 def test_a_statement_on_a_phone(
-    world: World, sample_book: Any, phone: Any, sign_in: Any, toast_shown: Any, screenshot: Any
+    world: World, book: Book, phone: Any, sign_in: Any, toast_shown: Any, screenshot: Any
 ) -> None:
     sign_in(phone, "rep1@acme.test")
     phone.goto("/reports/")
@@ -62,14 +71,17 @@ def test_a_statement_on_a_phone(
     assert not form.get_by_label("Customer", exact=True).is_visible()
     form.get_by_label("Report").select_option(label="Customer statement")
     customer = form.get_by_label("Customer", exact=True)
-    customer.select_option(
-        label=f"{sample_book['Blue Door Bistro'].name} · {sample_book['Blue Door Bistro'].account_number}"
-    )
+    birch = book.customers["birch"]
+    customer.select_option(label=f"{birch.name} · {birch.account_number}")
     form.get_by_label("Format").select_option("csv")
     form.get_by_role("button", name="Request report").click()
     toast_shown(phone, "Customer statement requested")
     path = _download(phone, ".csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert rows[0]["Entry"] == "Opening balance" and rows[-2]["Entry"] == "Closing balance"
+    # The default period is the last 30 days: Birch's invoice (T-45) opens it, its payment (T-20) is in it.
+    assert [(r["Entry"], r["Balance"]) for r in rows[:3]] == [
+        ("Opening balance", "300.00"), ("Payment", "200.00"), ("Closing balance", "200.00"),
+    ]  # fmt: skip
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.evaluate("window.scrollTo(0, 0)")
     screenshot(phone, "reports-phone")

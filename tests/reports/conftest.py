@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from leora.crm.facts import facts_deferred
 from leora.crm.models import AccountType, Customer, Product
 from leora.crm.services.invoices import invoice_payment_record
 from leora.jobs.models import Job
@@ -56,6 +57,13 @@ class Book:
 
 @pytest.fixture
 def book(world: World, unscoped: None) -> Book:
+    # Each customer's facts are refreshed once, when the whole book is written.
+    with facts_deferred():
+        return write_book(world)
+
+
+def write_book(world: World) -> Book:
+    """Write the book of the module docstring (inside ``facts_deferred`` for speed)."""
     acme = world.acme
     T = tenant_today(acme)
     M = week_start(T)
