@@ -286,18 +286,14 @@ class RowReader:
         try:
             sheet = workbook.worksheets[0]
             total = sheet.max_row or 0
-            first = True
-            for cells in sheet.iter_rows():
-                if not cells:
-                    continue
-                if first:
-                    first = False
-                    continue
-                number = cells[0].row if hasattr(cells[0], "row") and cells[0].row else 0
+            # Read-only sheets yield every row from the first, empty ones included: the count is the number.
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                if number == 1:
+                    continue  # the header
                 if total:
                     self._fraction = min(1.0, number / total)
                 row = [_xlsx_cell(cell) for cell in cells]
-                if not _blank(row):
+                if row and not _blank(row):
                     yield RawRow(number, row)
         finally:
             workbook.close()

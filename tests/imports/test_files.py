@@ -143,3 +143,16 @@ def test_a_workbook_header_is_read_from_the_first_sheet(admin: Actor) -> None:
     run = import_upload(actor=admin, uploaded=upload, entity="products")
 
     assert run.mapping == {"SKU": "sku", "Name": "name", "Price": "unit_price"}
+
+
+def test_workbook_rows_keep_their_sheet_numbers_across_blank_rows(world: World, admin: Actor) -> None:
+    rows: list[list[Any]] = [
+        ["Account number", "Name"],
+        ["C-1", "Blue Door"],
+        [None, None],
+        [None, "Nameless"],
+    ]
+
+    run = do_import(admin, "customers", xlsx_file(rows), "skip_bad_rows")
+
+    assert problems(run) == [(4, "Account number: give the account an account number")]

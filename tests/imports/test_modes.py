@@ -6,6 +6,7 @@ import csv
 import io
 import shutil
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -152,3 +153,36 @@ def test_another_tenants_import_is_invisible(world: World, api_as: object) -> No
     with scopes_disabled():
         assert Customer.objects.for_tenant(world.acme).count() == 0
         assert ImportRun.objects.for_tenant(world.other).count() == 1
+
+
+def test_an_applied_import_announces_import_completed_once(
+    world: World, admin: Actor, django_capture_on_commit_callbacks: Any
+) -> None:
+    from leora.events import business_event
+
+    heard: list[dict[str, object]] = []
+
+    def listen(sender: object, tenant_id: int, event: str, data: dict[str, object], **kwargs: object) -> None:
+        heard.append({"tenant_id": tenant_id, "event": event, **data})
+
+    business_event.connect(listen, dispatch_uid="test-imports-completed")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            do_import(admin, "customers", csv_file(TWO_BAD), mode="dry_run")
+            run = do_import(admin, "customers", csv_file(TWO_BAD), mode="skip_bad_rows")
+    finally:
+        business_event.disconnect(dispatch_uid="test-imports-completed")
+
+    completed = [h for h in heard if h["event"] == "import.completed"]
+    assert completed == [{"tenant_id": world.acme.pk, "event": "import.completed", "import_id": run.pk,
+                          "entity": "customers", "mode": "skip_bad_rows", "created": 2, "updated": 0,
+                          "unchanged": 0, "skipped": 2}]  # fmt: skip
+
+
+def test_a_bad_number_is_refused_naming_row_and_column(world: World, admin: Actor) -> None:
+    text = "SKU,Name,Price\nRIO-1,Rioja,18.50\nBAR-1,Barolo,about 40\n"
+
+    run = do_import(admin, "products", csv_file(text), mode="all_or_nothing")
+
+    assert problems(run) == [(3, "Price: about 40 is not a number")]
+    assert not run.applied
