@@ -46,8 +46,15 @@ def test_starting_with_a_changed_mapping_runs_it_and_the_fragment_stops_polling(
     client = _signed_in(world.admin)
     run = _uploaded(client)
 
-    response = client.post(f"/imports/{run.pk}/start/", {"action": "apply", "mode": "skip_bad_rows",
-                                                          "map-0": "account_number", "map-1": "name", "map-2": ""})  # fmt: skip
+    choices = {
+        "action": "apply",
+        "mode": "skip_bad_rows",
+        "map-0": "account_number",
+        "map-1": "name",
+        "map-2": "",
+    }
+
+    response = client.post(f"/imports/{run.pk}/start/", choices)
     assert response.status_code == 302
     polling = client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
     run_jobs()
