@@ -20,8 +20,8 @@ from pydantic import Field
 from leora.jobs.context import JobCancelled, JobContext, PermanentFailure
 from leora.jobs.registry import Payload, register
 from leora.reports.builders import BUILDERS, ReportRequest, ReportUnavailable
-from leora.reports.models import Report, ReportStatus, ReportType, ScopeKind
-from leora.reports.selectors import report_directory
+from leora.reports.models import Report, ReportStatus
+from leora.reports.selectors import report_directory, scope_label
 from leora.reports.writers import CONTENT_TYPES, WRITERS, Heading
 from leora.tenancy.actors import Actor, actor_for
 from leora.tenancy.models import Membership
@@ -47,18 +47,6 @@ def requester_actor(report: Report) -> Actor:
             raise PermanentFailure("the rep this report is about is no longer in the requester's team")
         actor = actor.narrowed_to(report.rep_id)
     return actor
-
-
-def scope_label(report: Report) -> str:
-    """Say whose book the report covers, for the top of the file and the list."""
-    if report.type == ReportType.CUSTOMER_STATEMENT and report.customer is not None:
-        return f"Customer: {report.customer.name}"
-    person = report.scope_user.display_name if report.scope_user else ""
-    if report.scope_kind == ScopeKind.REP:
-        return f"{person}'s book"
-    if report.scope_kind == ScopeKind.TEAM:
-        return f"{person}'s team"
-    return "Everyone"
 
 
 def file_name(report: Report) -> str:

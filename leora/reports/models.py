@@ -31,6 +31,9 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+UNFINISHED = {ReportStatus.PENDING, ReportStatus.PROCESSING}
+
+
 class ScopeKind(models.TextChoices):
     """Whose book a report covers; it decides who else may download it."""
 
@@ -90,8 +93,23 @@ class Report(TenantOwned):
         return f"{self.get_type_display()} ({self.format})"
 
     @property
+    def current_status(self) -> str:
+        """The status to show: a report whose job ended without finishing it (cancelled by an admin
+        before it ran, or given up after its worker died) is failed, whatever its row last said."""
+        if self.status in UNFINISHED and self.job is not None and self.job.status in {"failed", "cancelled"}:
+            return ReportStatus.FAILED
+        return self.status
+
+    @property
+    def current_error(self) -> str:
+        if self.current_status == ReportStatus.FAILED and self.status != ReportStatus.FAILED:
+            assert self.job is not None
+            return self.job.last_error or f"the job was {self.job.status}"
+        return self.error
+
+    @property
     def finished(self) -> bool:
-        return self.status in {ReportStatus.COMPLETED, ReportStatus.FAILED}
+        return self.current_status in {ReportStatus.COMPLETED, ReportStatus.FAILED}
 
     @property
     def progress(self) -> int:

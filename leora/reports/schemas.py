@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from leora.reports.models import Report, ReportStatus
+from leora.reports.selectors import scope_label
 from leora.schema_types import UserRef
 
 
@@ -68,9 +69,15 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_scope(obj: Report) -> dict[str, object]:
-        from leora.reports.handlers import scope_label
-
         return {"kind": obj.scope_kind, "user": obj.scope_user, "label": scope_label(obj)}
+
+    @staticmethod
+    def resolve_status(obj: Report) -> str:
+        return obj.current_status
+
+    @staticmethod
+    def resolve_error(obj: Report) -> str:
+        return obj.current_error
 
     @staticmethod
     def resolve_job_id(obj: Report) -> str | None:

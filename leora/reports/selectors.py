@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from leora.crm.visibility import get_visible
-from leora.reports.models import Report, ScopeKind
+from leora.reports.models import Report, ReportType, ScopeKind
 from leora.tenancy.actors import Actor
 
 REPORT_ORDERING = {"created_at", "finished_at", "type", "format", "status", "date_from", "date_to"}
@@ -59,3 +59,15 @@ def report_file(report: Report) -> Path | None:
         return None
     path = Path(settings.MEDIA_ROOT) / report.file_path
     return path if path.is_file() else None
+
+
+def scope_label(report: Report) -> str:
+    """Say whose book the report covers, for the top of the file and the list."""
+    if report.type == ReportType.CUSTOMER_STATEMENT and report.customer is not None:
+        return f"Customer: {report.customer.name}"
+    person = report.scope_user.display_name if report.scope_user else ""
+    if report.scope_kind == ScopeKind.REP:
+        return f"{person}'s book"
+    if report.scope_kind == ScopeKind.TEAM:
+        return f"{person}'s team"
+    return "Everyone"

@@ -26,7 +26,7 @@ from leora.pages import (
     wants_fragment,
 )
 from leora.reports.api import report_download_response
-from leora.reports.models import ReportFormat, ReportStatus, ReportType
+from leora.reports.models import ReportFormat, ReportType
 from leora.reports.selectors import report_get, report_list
 from leora.reports.services import report_request
 from leora.tenancy.actors import Actor
@@ -74,7 +74,7 @@ def _form_context(actor: Actor, form: ReportForm) -> dict[str, Any]:
 
 def _results_context(request: HttpRequest, actor: Actor) -> dict[str, Any]:
     page = page_slice(request, report_list(actor=actor).order_by("-created_at", "-pk"), page_size=20)
-    live = any(report.status in {ReportStatus.PENDING, ReportStatus.PROCESSING} for report in page.items)
+    live = any(not report.finished for report in page.items)
     return {"page": page, "live": live, "actor": actor}
 
 

@@ -285,3 +285,36 @@ def test_running_the_job_again_rewrites_the_same_file(
     run_reports()
     again = Report.objects.get(pk=report["id"])
     assert (again.status, again.file_path, again.size) == ("completed", first.file_path, first.size)
+
+
+def test_a_report_whose_job_was_cancelled_before_it_ran_reads_as_failed(
+    world: World, period: dict[str, str], api_as: Any
+) -> None:
+    from leora.jobs.services import job_cancel
+    from tests import factories
+
+    client = api_as(world.rep1)
+    report = ask(client, period).json()
+    job_cancel(actor=factories.actor(world.acme, world.admin), job=job_of(report["id"]))
+    cancelled = client.get(f"{REPORTS}/{report['id']}").json()
+    assert (cancelled["status"], cancelled["download_url"]) == ("failed", None)
+    assert cancelled["error"]
+
+
+def test_the_list_reads_a_fixed_number_of_queries(world: World, period: dict[str, str], api_as: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(world.manager)
+
+    def listing() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(REPORTS).status_code == 200
+        return len(queries)
+
+    ask(client, period, rep_id=world.rep1.pk)
+    one = listing()
+    for rep in (world.rep1, world.rep2):
+        ask(client, period, rep_id=rep.pk, format="xlsx")
+    assert client.get(REPORTS).json()["total"] == 3
+    assert listing() == one
