@@ -182,6 +182,7 @@ def tesseract_preprocess(image: Image.Image) -> Image.Image:
     # Text must be dark on light: a card printed light-on-dark comes out of Otsu inverted.
     if np.mean(binary) < 127:
         binary = 255 - binary
+    binary = _clear_surroundings(binary)
     binary = _deskew(binary)
     return Image.fromarray(binary)
 
@@ -200,21 +201,42 @@ def _rotate_by_osd(gray: Any) -> Any:
     return gray
 
 
-def _deskew(binary: Any) -> Any:
-    """Straighten text tilted by up to 15 degrees, measured from the dark pixels' minimum-area box."""
+def _clear_surroundings(binary: Any) -> Any:
+    """Whiten the dark table or background around a photographed document (ink touching the corners),
+    which would otherwise outweigh the text when measuring its tilt."""
     import cv2
     import numpy as np
 
-    points = np.column_stack(np.where(binary < 128))
-    if len(points) < 50:
-        return binary
-    angle = cv2.minAreaRect(points[:, ::-1].astype(np.float32))[-1]
-    if angle > 45:
-        angle -= 90
-    if abs(angle) < 0.5 or abs(angle) > 15:
-        return binary
     height, width = binary.shape
-    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    cleared = binary.copy()
+    mask = np.zeros((height + 2, width + 2), np.uint8)
+    for x, y in ((0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)):
+        if cleared[y, x] < 128:
+            cv2.floodFill(cleared, mask, (x, y), 255)
+    return cleared
+
+
+def _deskew(binary: Any) -> Any:
+    """Straighten text tilted by up to 10 degrees: the angle whose rows of ink are sharpest (the largest
+    variance of the horizontal projection, measured on a small copy) is the text's baseline."""
+    import cv2
+    import numpy as np
+
+    height, width = binary.shape
+    scale = 600 / max(height, width)
+    small = cv2.resize(255 - binary, (max(1, round(width * scale)), max(1, round(height * scale))))
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(small, matrix, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+        return float(np.var(turned.sum(axis=1)))
+
+    coarse = max(np.arange(-10, 10.5, 1.0), key=sharpness)
+    angle = max(np.arange(coarse - 0.8, coarse + 0.9, 0.2), key=sharpness)
+    if abs(angle) < 0.3:
+        return binary
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), float(angle), 1.0)
     return cv2.warpAffine(binary, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
 
 

@@ -490,7 +490,8 @@ def parse_licence(lines: list[OcrLine], *, region: str = DEFAULT_REGION) -> Pars
             taken = values.setdefault(current, [])
             # One line per field except the address, which may run to a second (the city line).
             if not taken or (current == "premises_address" and len(taken) == 1):
-                taken.append((line.text.strip(), line.confidence, line.text))
+                # OCR reads a stray mark (a bit of the label's colon, a fold) as ";" or "|" before the value.
+                taken.append((line.text.strip().lstrip(";:,.|'\" ").strip(), line.confidence, line.text))
                 continue
     number = values.get("licence_number")
     if number:
