@@ -108,8 +108,9 @@ def report(documents: list[Sample], results: dict[str, Scores]) -> str:
     lines.append("| CPU seconds per image, mean | " + " | ".join(cpu) + " | |")
     lines.append("")
     lines.append(
-        f"Wall-clock seconds depend on what else the machine runs: the load average was {os.getloadavg()[0]:.1f} "
-        f"on {os.cpu_count()} cores at the end of this run. CPU seconds are the engine's own cost."
+        "Wall-clock seconds depend on what else the machine runs: the load average was "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end of this run. CPU seconds are the "
+        "engine's own cost."
     )
     return "\n".join(lines)
 
