@@ -127,9 +127,12 @@ class Env:
         return self._reps[key]
 
 
+EMPTY = "is empty; every row needs it"
+
+
 def _message(error: Any) -> str:
     if error.get("type") == "missing":
-        return "is empty; every row needs it"
+        return EMPTY
     text = str(error["msg"])
     return text.removeprefix("Value error, ")
 
@@ -290,6 +293,8 @@ class ContactImporter(EntityImporter):
         dumped = model.model_dump()
         row.clean = {name: dumped[name] if dumped[name] is not None else "" for name in CONTACT_FIELDS}
         row.clean["account"] = str(row.values.get("customer_account_number", ""))
+        if not row.clean["account"]:
+            self.env.problem(row, "customer_account_number", EMPTY)
         row.clean["_given"] = set(data)
 
     def apply(self, units: list[Unit]) -> None:
@@ -447,6 +452,8 @@ class OrderImporter(EntityImporter):
             "quantity": model.quantity,
             "unit_price": model.unit_price,
         }
+        if not row.clean["sku"]:
+            self.env.problem(row, "sku", EMPTY)
 
     def check_unit(self, unit: Unit) -> None:
         first = unit.rows[0]
@@ -466,6 +473,11 @@ class OrderImporter(EntityImporter):
         lines = [{"product_id": 0, "quantity": 1} for _ in unit.rows]
         model = validate(self.env, first, OrderIn, {"customer_id": 0, **data, "lines": lines})
         if model is None:
+            return
+        for name in ("customer_account_number", "order_date"):
+            if name not in first.values:
+                self.env.problem(first, name, EMPTY)
+        if first.problems:
             return
         first.clean.update(
             {"order_number": model.order_number, "order_date": model.order_date, "status": str(model.status),

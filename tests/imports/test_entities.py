@@ -132,3 +132,18 @@ def test_a_bad_date_is_refused_naming_row_and_column(world: World, admin: Actor,
     run = do_import(admin, "orders", csv_file(ORDERS.replace("2026-11-03", "31/31/2026")))
 
     assert problems(run) == [(4, "Order date: 31/31/2026 is not a date; write dates as 2026-03-31")]
+
+
+def test_an_order_line_without_date_or_sku_is_refused(world: World, admin: Actor, book: dict) -> None:
+    text = (
+        ORDERS.replace("SO-9002,C-2,2026-11-03,RIO-19,3,", "SO-9002,C-2,,RIO-19,3,")
+        + "SO-9003,C-2,2026-11-04,,1,\n"
+    )
+
+    run = do_import(admin, "orders", csv_file(text))
+
+    assert problems(run) == [
+        (4, "Order date: is empty; every row needs it"),
+        (5, "SKU: is empty; every row needs it"),
+    ]
+    assert run.created_count == 1
