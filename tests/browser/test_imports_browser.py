@@ -91,6 +91,9 @@ def test_skip_bad_rows_imports_the_rest_and_the_error_report_lists_the_two(
             "frontdesk@harbor",
         ],
     ]
+    page.goto("/imports/")
+    page.get_by_role("link", name="customers.csv").wait_for()
+    screenshot(page, "imports-list-desktop")
     _no_sideways_scroll(page)
 
 
