@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from leora.callplan.reasons import ranking_of
 from leora.callplan.schemas import (
     GenerateOut,
     PlanItemAdd,
@@ -14,6 +15,10 @@ from leora.callplan.schemas import (
     PlanItemOut,
     PlanItemPatch,
     PlanOut,
+    RankingOut,
+    RankingPatch,
+    RepSettingsOut,
+    RepSettingsPatch,
     TeamOut,
 )
 from leora.callplan.selectors import (
@@ -25,7 +30,14 @@ from leora.callplan.selectors import (
     plan_totals,
     rep_settings,
 )
-from leora.callplan.services import item_add, item_complete, item_update, plan_generate_request
+from leora.callplan.services import (
+    callplan_settings_update,
+    item_add,
+    item_complete,
+    item_update,
+    plan_generate_request,
+    rep_settings_update,
+)
 from leora.callplan.team import team_week
 from leora.schema_types import patch_changes
 from leora.tenancy.actors import Actor
@@ -102,3 +114,50 @@ def complete_item(request: HttpRequest, item_id: int, payload: PlanItemComplete)
 def get_team(request: HttpRequest, week: str) -> dict[str, Any]:
     actor = actor_of(request)
     return team_week(actor=actor, monday=parse_week(week))
+
+
+def _ranking(actor: Actor) -> dict[str, Any]:
+    ranking = ranking_of(actor.tenant)
+    return {
+        "reasons": [{**reason.__dict__, "metrics": list(reason.metrics)} for reason in ranking.reasons],
+        "max_items": ranking.max_items,
+    }
+
+
+@router.get("/settings", response=RankingOut, summary="The tenant's ranking: weights and metrics per reason")
+def get_settings(request: HttpRequest) -> dict[str, Any]:
+    return _ranking(actor_of(request))
+
+
+@router.patch("/settings", response=RankingOut, summary="Admins change the ranking")
+def patch_settings(request: HttpRequest, payload: RankingPatch) -> dict[str, Any]:
+    actor = actor_of(request)
+    callplan_settings_update(
+        actor=actor, weights=payload.weights, metrics=payload.metrics, max_items=payload.max_items
+    )
+    return _ranking(actor)
+
+
+def _rep_settings(actor: Actor, person: User) -> dict[str, Any]:
+    stored = rep_settings(actor=actor, user=person)
+    return {
+        "user_id": person.pk,
+        "daily_capacity": stored.daily_capacity,
+        "start_label": stored.start_label,
+        "start_latitude": stored.start_latitude,
+        "start_longitude": stored.start_longitude,
+    }
+
+
+@router.get("/people/{user_id}/settings", response=RepSettingsOut, summary="A person's capacity and start")
+def get_rep_settings(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    return _rep_settings(actor, plan_person(actor=actor, user_id=user_id))
+
+
+@router.patch("/people/{user_id}/settings", response=RepSettingsOut, summary="Change a capacity or start")
+def patch_rep_settings(request: HttpRequest, user_id: int, payload: RepSettingsPatch) -> dict[str, Any]:
+    actor = actor_of(request)
+    changes = patch_changes(payload, nullable={"start_latitude", "start_longitude"})
+    rep_settings_update(actor=actor, user_id=user_id, changes=changes)
+    return _rep_settings(actor, plan_person(actor=actor, user_id=user_id))

@@ -46,8 +46,8 @@ def nearest_neighbour(start: Point | None, points: Sequence[Point]) -> list[int]
         order.append(left.pop(0))
         here = points[order[0]]
     while left:
-        assert here is not None
-        closest = min(left, key=lambda i: (haversine_km(here, points[i]), i))
+        origin: Point = here if here is not None else points[left[0]]
+        closest = min(left, key=lambda i: (haversine_km(origin, points[i]), i))
         left.remove(closest)
         order.append(closest)
         here = points[closest]

@@ -110,3 +110,40 @@ class TeamRepOut(Schema):
 class TeamOut(Schema):
     week_start: date
     reps: list[TeamRepOut]
+
+
+class ReasonOut(Schema):
+    key: str
+    label: str
+    weight: float
+    action: str
+    metrics: list[str]
+    from_metrics: bool
+
+
+class RankingOut(Schema):
+    reasons: list[ReasonOut]
+    max_items: int
+
+
+class RankingPatch(Schema):
+    weights: dict[str, float] | None = Field(None, description="reason key -> weight (0 turns it off)")
+    metrics: dict[str, list[str]] | None = Field(
+        None, description="reason key -> segment metric codes (all must hold)"
+    )
+    max_items: int | None = Field(None, ge=1, le=400)
+
+
+class RepSettingsOut(Schema):
+    user_id: int
+    daily_capacity: int
+    start_label: str
+    start_latitude: Decimal | None
+    start_longitude: Decimal | None
+
+
+class RepSettingsPatch(Schema):
+    daily_capacity: int | None = Field(None, ge=1, le=50)
+    start_label: str | None = Field(None, max_length=200)
+    start_latitude: Decimal | None = Field(None, ge=-90, le=90, max_digits=9, decimal_places=6)
+    start_longitude: Decimal | None = Field(None, ge=-180, le=180, max_digits=9, decimal_places=6)

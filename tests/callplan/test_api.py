@@ -283,3 +283,56 @@ def test_the_team_week_shows_each_reps_coverage(world: World, planned: Book, api
 
 def test_the_team_week_is_for_managers(world: World, planned: Book, api_as: Any) -> None:
     assert api_as(world.rep1).get(f"/api/callplan/team/{planned.week}").status_code == 403
+
+
+def test_admins_read_and_change_the_ranking(world: World, book: Book, api_as: Any) -> None:
+    api = api_as(world.admin)
+    reasons = {r["key"]: r for r in api.get("/api/callplan/settings").json()["reasons"]}
+    assert reasons["at_risk"]["metrics"] == ["at_risk_customer"] and reasons["at_risk"]["weight"] == 60
+
+    response = api.patch("/api/callplan/settings", {"weights": {"at_risk": 70}, "max_items": 25})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["max_items"] == 25
+    assert next(r for r in body["reasons"] if r["key"] == "at_risk")["weight"] == 70
+
+
+def test_a_rep_cannot_change_the_ranking(world: World, book: Book, api_as: Any) -> None:
+    assert api_as(world.rep1).patch("/api/callplan/settings", {"weights": {"at_risk": 1}}).status_code == 403
+
+
+def test_an_unknown_reason_is_a_422_naming_it(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.admin).patch("/api/callplan/settings", {"weights": {"gut_feeling": 5}})
+
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "weights.gut_feeling"
+
+
+def test_a_rep_sets_their_capacity_and_start(world: World, book: Book, api_as: Any) -> None:
+    api = api_as(world.rep1)
+    response = api.patch(
+        f"/api/callplan/people/{world.rep1.pk}/settings",
+        {
+            "daily_capacity": 6,
+            "start_label": "Napa depot",
+            "start_latitude": "38.2975",
+            "start_longitude": "-122.2869",
+        },
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["daily_capacity"] == 6
+    assert api.get(f"/api/callplan/weeks/{book.week}").json()["daily_capacity"] == 6
+
+
+def test_a_start_with_only_a_latitude_is_a_422(world: World, book: Book, api_as: Any) -> None:
+    response = api_as(world.rep1).patch(
+        f"/api/callplan/people/{world.rep1.pk}/settings", {"start_latitude": "38"}
+    )
+
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "start_latitude"
+
+
+def test_another_reps_settings_answer_404(world: World, book: Book, api_as: Any) -> None:
+    assert api_as(world.rep2).get(f"/api/callplan/people/{world.rep1.pk}/settings").status_code == 404
+    assert api_as(world.other_admin).get(f"/api/callplan/people/{world.rep1.pk}/settings").status_code == 404
