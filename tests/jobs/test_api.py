@@ -68,7 +68,7 @@ def test_a_users_api_token_is_not_a_processor_key(world: World, api_as: Any, pro
 def test_process_runs_ready_jobs_and_reports_them(client: Any, world: World, processor_key: str) -> None:
     done = job_enqueue(job_type="noop", tenant=world.acme)
     retried = job_enqueue(job_type="fail", tenant=world.acme)
-    failed = job_enqueue(job_type="image_extraction", payload={"image_path": "a.png"}, tenant=world.acme)
+    failed = job_enqueue(job_type="image_extraction", payload={"extraction_id": 999999}, tenant=world.acme)
     response = client.post("/api/jobs/process", headers=bearer(processor_key))
     assert response.status_code == 200
     body = response.json()
@@ -244,10 +244,10 @@ def test_a_bad_payload_answers_422_naming_the_field_and_enqueues_nothing(world: 
 
 def test_a_business_type_payload_is_validated_too(world: World, api_as: Any) -> None:
     response = api_as(world.admin).post(
-        "/api/jobs", {"type": "webhook_dispatch", "payload": {"url": "not a url"}}
+        "/api/jobs", {"type": "webhook_dispatch", "payload": {"delivery_id": "not a number"}}
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"payload.url", "payload.event"}
+    assert {e["field"] for e in response.json()["errors"]} == {"payload.delivery_id"}
     assert not Job.objects.exists()
 
 
