@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.database import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-callplan"
 TARGETS = {"generate_s": 60.0, "page_p95_ms": 150.0}
@@ -102,21 +104,6 @@ def measure(tenant: Any, repeats: int) -> dict[str, Any]:
     }
 
 
-def _ensure_database() -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    params = connection.get_connection_params()
-    name = connection.settings_dict["NAME"]
-    maintenance = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
-    with psycopg.connect(dbname="postgres", autocommit=True, **maintenance) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def worker(customers: int, repeats: int) -> dict[str, Any]:
     import django
 
@@ -127,7 +114,7 @@ def worker(customers: int, repeats: int) -> dict[str, Any]:
     from leora.crm.facts import facts_rebuild
     from leora.tenancy.scoping import scopes_disabled
 
-    _ensure_database()
+    ensure_database()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     with scopes_disabled():

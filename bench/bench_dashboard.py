@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.database import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-dashboard"
 HEALTH = ["healthy_customer", "due_to_order", "at_risk_customer", "dormant_customer", "declining_revenue"]
@@ -219,22 +221,6 @@ def measure(tenant: Any, repeats: int) -> dict[str, Any]:
     }
 
 
-def _ensure_database() -> None:
-    # PostgreSQL: create the bench's own database on first use (SQLite creates its file itself).
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    params = connection.get_connection_params()
-    name = connection.settings_dict["NAME"]
-    maintenance = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
-    with psycopg.connect(dbname="postgres", autocommit=True, **maintenance) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def worker(customers: int, repeats: int) -> dict[str, Any]:
     """Measure on the database of DATABASE_URL; returns the figures as a dict."""
     import django
@@ -245,7 +231,7 @@ def worker(customers: int, repeats: int) -> dict[str, Any]:
 
     from leora.tenancy.scoping import scopes_disabled
 
-    _ensure_database()
+    ensure_database()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     with scopes_disabled():

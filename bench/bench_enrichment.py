@@ -24,6 +24,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from bench.database import ensure_database
+
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-enrichment"
 
@@ -70,21 +72,6 @@ def measure(tenant: Any) -> dict[str, Any]:
     }
 
 
-def _ensure_database() -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    import psycopg
-
-    params = connection.get_connection_params()
-    name = connection.settings_dict["NAME"]
-    maintenance = {k: v for k, v in params.items() if k in {"host", "port", "user", "password"}}
-    with psycopg.connect(dbname="postgres", autocommit=True, **maintenance) as admin:
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
 def worker(customers: int) -> dict[str, Any]:
     """Seed and measure on the database of DATABASE_URL; returns the figures."""
     import django
@@ -96,7 +83,7 @@ def worker(customers: int) -> dict[str, Any]:
     from leora.tenancy.models import Tenant
     from leora.tenancy.scoping import scopes_disabled
 
-    _ensure_database()
+    ensure_database()
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     with scopes_disabled():
