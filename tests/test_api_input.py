@@ -97,7 +97,7 @@ def test_a_body_in_another_format_is_415(world: World, admin_client: Any) -> Non
 
 
 def test_a_body_nested_past_the_limit_is_refused(world: World, admin_client: Any) -> None:
-    deep = {"name": "Deep"}
+    deep: dict[str, Any] = {"name": "Deep"}
     for _ in range(200):
         deep = {"notes": deep}
     response = _post(admin_client, "/api/customers", json.dumps(deep))
