@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 # Symbols people expect to see; any other ISO code is written before the amount ("SEK 1,200.00").
@@ -88,6 +88,11 @@ def format_date(value: date, today: date | None = None, *, weekday: bool = False
     return f"{value:%a} {text}" if weekday else text
 
 
+def format_clock(value: time | datetime) -> str:
+    """Return a time of day as people read it everywhere in Leora: "09:30"."""
+    return f"{value:%H:%M}"
+
+
 def format_date_time(value: datetime, today: date, *, weekday: bool = False) -> str:
     """Return "14 Nov, 09:30" (or "14 Nov 2025, 09:30") for ``value`` already in the reader's timezone."""
-    return f"{format_date(value.date(), today, weekday=weekday)}, {value:%H:%M}"
+    return f"{format_date(value.date(), today, weekday=weekday)}, {format_clock(value)}"

@@ -47,7 +47,7 @@ from __future__ import annotations
 import copy
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,14 @@ from django.utils.safestring import SafeString, mark_safe
 
 from leora.pages import url_with
 from leora.tenancy.models import Role
-from leora.web.formatting import format_date, format_date_time, format_money, relative_day, relative_time
+from leora.web.formatting import (
+    format_clock,
+    format_date,
+    format_date_time,
+    format_money,
+    relative_day,
+    relative_time,
+)
 
 register = template.Library()
 
@@ -142,6 +149,12 @@ def nav_current(context: template.Context, url_name: str, exact: bool = False) -
     current = getattr(request, "path", "")
     matched = current == path if exact else current.startswith(path)
     return mark_safe('aria-current="page"') if matched else mark_safe("")
+
+
+@register.filter
+def clock(value: time | datetime | None) -> str:
+    """Return a time of day as "09:30" (also what a time input's value takes); "" for None."""
+    return "" if value is None else format_clock(value)
 
 
 @register.filter
